@@ -4,15 +4,20 @@
 
 # %% ../nbs/06_eval.ipynb #ef0ccbfa
 from __future__ import annotations
-import hashlib, importlib.util, time
+import hashlib, importlib.util, json, math, os, time
 from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
+from tqdm.auto import tqdm
+from .release import Release, load_release
+from .features import FeatureEncoder
+from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, _load_ckpt, _atomic_save
 
 # %% auto #0
-__all__ = ['MODELS', 'SmallCNN', 'downstream_accuracy', 'fid_network_file', 'InceptionFID', 'real_stats', 'fid']
+__all__ = ['MODELS', 'SmallCNN', 'ResNet9', 'flip_tta', 'downstream_accuracy', 'fid_network_file', 'InceptionFID', 'real_stats',
+           'fid', 'val_score', 'select_checkpoint', 'choose_checkpoint', 'evaluate_run']
 
 # %% ../nbs/06_eval.ipynb #edd7fd10
 class SmallCNN(nn.Module):
@@ -31,16 +36,61 @@ def _fit_cnn(x, y, n_classes, seed, epochs=5, batch_size=128, lr=1e-3):
             opt.zero_grad(); F.cross_entropy(m(x[idx]), y[idx]).backward(); opt.step()
     return m.eval()
 
+# %% ../nbs/06_eval.ipynb #1effb319
+def _conv_bn(ci, co, k=3, stride=1, padding=1):
+    return nn.Sequential(nn.Conv2d(ci, co, k, stride, padding, bias=False), nn.BatchNorm2d(co), nn.ReLU(inplace=True))
+
+class _Residual(nn.Module):
+    def __init__(self, c): super().__init__(); self.f = nn.Sequential(_conv_bn(c, c), _conv_bn(c, c))
+    def forward(self, x): return x + self.f(x)
+
+class _Scale(nn.Module):
+    def __init__(self, s): super().__init__(); self.s = s
+    def forward(self, x): return x*self.s
+
+class ResNet9(nn.Sequential):
+    "FFCV's CIFAR-10 ResNet-9 (the paper's downstream classifier); `width` 64 is the recipe, smaller is for tests."
+    def __init__(self, in_ch:int=3, n_classes:int=10, width:int=64):
+        w = width
+        super().__init__(_conv_bn(in_ch, w), _conv_bn(w, 2*w, 5, 2, 2), _Residual(2*w), _conv_bn(2*w, 4*w), nn.MaxPool2d(2),
+                         _Residual(4*w), _conv_bn(4*w, 2*w, padding=0), nn.AdaptiveMaxPool2d(1), nn.Flatten(),
+                         nn.Linear(2*w, n_classes, bias=False), _Scale(0.2))
+
+def flip_tta(model:nn.Module, x:torch.Tensor) -> torch.Tensor:
+    "Logits averaged over each image and its mirror image (width flipped, not the colour channels)."
+    return (model(x) + model(x.flip(3)))/2
+
+# %% ../nbs/06_eval.ipynb #3e6d0cf6
+def _fit_resnet9(x, y, n_classes, seed, epochs=10, batch_size=512, peak_lr=0.5, peak_epoch=5, width=64, device='cpu'):
+    g = torch.Generator().manual_seed(seed); torch.manual_seed(seed)
+    m = ResNet9(x.shape[1], n_classes, width).to(device).to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(m.parameters(), lr=peak_lr, momentum=0.9, weight_decay=5e-4, nesterov=True)
+    per = math.ceil(len(x)/batch_size); total = epochs*per
+    lr_at = lambda it: float(np.interp(it, [0, peak_epoch*per, total], [0, peak_lr, 0]))   # triangular, per iteration
+    amp = torch.device(device).type == 'cuda'
+    it = 0
+    for _ in range(epochs):
+        for idx in torch.randperm(len(x), generator=g).split(batch_size):
+            for grp in opt.param_groups: grp['lr'] = lr_at(it)
+            with torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=amp):
+                loss = F.cross_entropy(m(x[idx].to(device)), y[idx].to(device), label_smoothing=0.1)
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); it += 1
+    return m.eval()
+
 # %% ../nbs/06_eval.ipynb #e4ac66e8
 MODELS = {'logreg': "scikit-learn LogisticRegression(solver='lbfgs', max_iter=5000) on flattened pixels in [0, 1]",
           'mlp': "scikit-learn MLPClassifier() (one hidden layer of 100 units) on flattened pixels in [0, 1]",
-          'cnn': "SmallCNN (2 conv + linear), Adam lr 1e-3, 5 epochs, batch 128, pixels in [0, 1]"}
+          'cnn': "SmallCNN (2 conv + linear), Adam lr 1e-3, 5 epochs, batch 128, pixels in [0, 1]",
+          'resnet9': "FFCV ResNet-9, SGD Nesterov 0.9, wd 5e-4, batch 512, label smoothing 0.1, 10 epochs, lr 0→0.5 (epoch 5)→0, "
+                     "no augmentation, test-time mirror (width flip) averaging; bf16 autocast on CUDA"}
 
 def downstream_accuracy(x_train:torch.Tensor, y_train:torch.Tensor, # synthetic images N×C×H×W in [0,1] and labels
                         x_test:torch.Tensor, y_test:torch.Tensor, # the real test set
                         models=('logreg', 'mlp', 'cnn'), # any of `MODELS`
                         seeds=(0,), # one training run per seed
-                        n_classes:int=10) -> dict:
+                        n_classes:int=10, device='cpu', # where the CNN / ResNet-9 train
+                        width:int=64, # ResNet-9 width (64: the recipe)
+                       ) -> dict:
     "Test accuracy of classifiers trained on (x_train, y_train): per model the mean, std, runs and the protocol."
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -58,16 +108,19 @@ def downstream_accuracy(x_train:torch.Tensor, y_train:torch.Tensor, # synthetic 
     for m in models:
         runs, t0 = [], time.time()
         for s in seeds:
-            if m == 'cnn':
-                net = _fit_cnn(x_train, y_train.long(), n_classes, s)
-                with torch.no_grad(): acc = (net(x_test).argmax(1) == y_test).float().mean().item()
+            if m in ('cnn', 'resnet9'):
+                if m == 'cnn': net, pred = _fit_cnn(x_train, y_train.long(), n_classes, s).to(device), lambda net, x: net(x)
+                else: net, pred = _fit_resnet9(x_train, y_train.long(), n_classes, s, width=width, device=device), flip_tta
+                with torch.no_grad():
+                    p = torch.cat([pred(net, xb.to(device)).argmax(1).cpu() for xb in x_test.split(1000)])
+                acc = (p == y_test).float().mean().item()
             else:
                 clf = LogisticRegression(max_iter=5000, random_state=s) if m == 'logreg' else MLPClassifier(random_state=s)
                 with warnings.catch_warnings():
                     warnings.simplefilter('ignore', ConvergenceWarning)
                     acc = float((clf.fit(Xtr, ytr).predict(Xte) == yte).mean())
             runs.append(acc)
-        out[m] = dict(mean=float(np.mean(runs)), std=float(np.std(runs)), runs=runs, seeds=list(seeds), protocol=MODELS[m],
+        out[m] = dict(mean=float(np.mean(runs)), std=float(np.std(runs)), runs=runs, seeds=list(seeds), protocol=MODELS[m] + (f' (width {width})' if m == 'resnet9' and width != 64 else ''),
                       n_train=len(x_train), n_test=len(x_test), seconds=round(time.time() - t0, 1))
     return out
 
@@ -141,3 +194,140 @@ def _file_sha256(p):
     with open(p, 'rb') as f:
         for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
     return h.hexdigest()
+
+# %% ../nbs/06_eval.ipynb #254c33a5
+@torch.no_grad()
+def val_score(generator, # a trained generator
+              encoder:FeatureEncoder, # the release's public encoder
+              release:Release, # a release with a validation statistic (`val_weight`)
+              n_per_class:int=200, # generated images per class (unconditional: in total)
+              seed:int=0, batch_size:int=500) -> float:
+    "Squared distance of the generator's per-class mean φ1 to the released validation embedding, less the noise's expected share."
+    target = release.embedding('val')                       # raises when the release has none
+    C = generator.n_classes
+    dev = next(generator.parameters()).device; encoder.to(dev)
+    g = torch.Generator().manual_seed(seed)
+    per_batch = max(1, batch_size//max(C, 1))
+    acc, done = torch.zeros_like(target, dtype=torch.float64, device=dev), 0
+    was = generator.training; generator.eval()
+    while done < n_per_class:
+        k = min(per_batch, n_per_class - done)
+        labels = torch.arange(C).repeat(k) if C else None      # equal numbers of every class in every batch
+        z = generator.latent(k*max(C, 1), labels, g).to(dev)
+        acc += k*fake_embeddings(generator, encoder, z, labels, C, 1)[0].double()
+        done += k
+    generator.train(was)
+    w = class_weights(release).to(dev).double()
+    sig = next(r['sigma'] for r in release.certificate['releases'] if r['name'] == 'val')
+    denom = (release.counts.clamp_min(1.) if release.counts is not None else torch.full((1,), float(release.n), dtype=torch.float64)).to(dev)
+    d2 = ((acc/n_per_class - target.to(dev).double())**2).sum(1) - target.shape[1]*sig**2/denom**2   # minus E‖noise‖²
+    return float((w*d2).sum()/len(w))
+
+# %% ../nbs/06_eval.ipynb #40d89565
+def _ckpt_list(ckpts) -> list:
+    if isinstance(ckpts, (str, Path)) and Path(ckpts).is_dir():
+        d = Path(ckpts); ckpts = sorted((d/'ckpts').glob('step_*.pt')) or ([d/'ckpt.pt'] if (d/'ckpt.pt').exists() else [])
+    if not isinstance(ckpts, (str, Path, list, tuple)) or not all(isinstance(c, (str, Path)) for c in ([ckpts] if isinstance(ckpts, (str, Path)) else ckpts)):
+        raise TypeError(f"ckpts must be a run folder or a list of checkpoint files, got {type(ckpts).__name__}")
+    ckpts = [Path(c) for c in ([ckpts] if isinstance(ckpts, (str, Path)) else ckpts)]
+    if not ckpts: raise FileNotFoundError("no checkpoints to choose from: train with keep_ckpts=True (presets do) to keep them in RUN/ckpts/")
+    return ckpts
+
+def select_checkpoint(ckpts, # a run folder (its ckpts/step_*.pt), or a list of checkpoint files
+                      release:Release, # the release the run trained on, with a validation statistic
+                      encoder:FeatureEncoder|None=None, # its public encoder (default: rebuilt from the release)
+                      n_per_class:int=200, seed:int=0, device='cpu', progress:bool=True) -> dict:
+    "The checkpoint with the smallest `val_score`: private selection, using only released statistics."
+    from dp_mepf.release import _content_sha256
+    if not isinstance(release, Release): raise TypeError(f"select_checkpoint needs a Release, got {type(release).__name__}")
+    if release.val is None:
+        raise ValueError("this release has no validation statistic, so no checkpoint can be selected privately: "
+                         "release with val_weight (e.g. 10), or use the last checkpoint")
+    ckpts, h = _ckpt_list(ckpts), _content_sha256(release._state())
+    encoder = encoder if encoder is not None else encoder_for(release)
+    scores = []
+    for c in tqdm(ckpts, desc='selecting', disable=not progress, leave=False):
+        s = _load_ckpt(c)
+        if s.get('release_sha256') != h: raise ValueError(f"{c} was trained on another release")
+        scores.append(dict(checkpoint=str(c), step=int(s['step']), val_score=val_score(load_generator(c, device), encoder, release, n_per_class, seed)))
+    best = min(scores, key=lambda r: r['val_score'])
+    sig = next(r['sigma'] for r in release.certificate['releases'] if r['name'] == 'val')
+    return dict(best, scores=scores, privacy=f"private: selected by the released validation statistic (σ = {sig:.4g}), "
+                f"accounted in the release's certificate (ε = {release.certificate['epsilon']:.4g}, δ = {release.certificate['delta']:g})")
+
+# %% ../nbs/06_eval.ipynb #080e4cd4
+_NONPRIVATE = "non-private, for reporting: computed from the private training images, not released and not accounted"
+
+def _real_set(name, root, shape):
+    "(images, labels, split, privacy note) of the real set to evaluate against: the test split if there is one."
+    from dp_mepf.data import load_data, DATASETS
+    if name not in DATASETS or name == 'folder':
+        raise FileNotFoundError(f"the release's data set {name!r} is not a built-in one: no real set to evaluate against")
+    size = shape[-1] if name in ('digits', 'mnist', 'fmnist', 'cifar10') else None
+    try: d, split = load_data(name, root, split='test', size=size), 'test'
+    except ValueError: d, split = load_data(name, root, size=size), 'train'   # no test split (digits)
+    note = "real test split (not the private training data)" if split == 'test' else _NONPRIVATE
+    return d.x, d.labels, split, note
+
+def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', device='cpu', progress:bool=True) -> dict:
+    "The checkpoint to evaluate: privately selected ('val'), the last one ('last'), or 'auto' (val when possible)."
+    run = Path(run)
+    if select not in ('auto', 'val', 'last'): raise ValueError(f"select must be 'auto', 'val' or 'last', got {select!r}")
+    kept = sorted((run/'ckpts').glob('step_*.pt'))
+    if select == 'val' or (select == 'auto' and release.val is not None and kept):
+        return dict(select_checkpoint(run, release, encoder, device=device, progress=progress), selection='val')
+    last = run/'ckpt.pt'
+    if not last.exists(): raise FileNotFoundError(f"no checkpoint in {run}: train first (dp_mepf_train)")
+    return dict(checkpoint=str(last), step=int(_load_ckpt(last)['step']), selection='last',
+                privacy='no selection: the last checkpoint (uses no data)')
+
+# %% ../nbs/06_eval.ipynb #7c6ab41f
+def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
+                 downstream:bool=True, # train-on-synthetic, test-on-real accuracy (labelled runs)
+                 fid:bool=False, # FID against the real set (slow on a CPU: about 0.1 s per image)
+                 n:int|None=None, # synthetic images (default: 60,000 grey, 50,000 colour)
+                 models=None, # downstream classifiers (default: logreg, mlp, cnn for grey; resnet9 for colour)
+                 seeds=(0,), # classifier seeds
+                 select:str='auto', # checkpoint: 'auto', 'val' (private selection) or 'last'
+                 root=None, # folder of the real data (default: the offline copies)
+                 fid_real:int|None=None, # use only the first fid_real real images for FID
+                 encoder=None, # the release's encoder (default: rebuilt from the release)
+                 device='cpu', progress:bool=True, write:bool=True) -> dict:
+    "Evaluate a run folder; returns the metrics and writes them to RUN/metrics.json."
+    from dp_mepf import __version__
+    if select not in ('auto', 'val', 'last'): raise ValueError(f"select must be 'auto', 'val' or 'last', got {select!r}")
+    if n is not None and (not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive number of images, got {n!r}")
+    bad = [k for k in (models or ()) if k not in MODELS]
+    if bad: raise ValueError(f"unknown models {bad}; choose from {list(MODELS)}")
+    run, t0 = Path(run), time.time()
+    r = load_release(run)
+    if encoder is None and (select != 'last'): encoder = encoder_for(r) if r.val is not None else None
+    chosen = choose_checkpoint(run, r, encoder, select, device, progress)
+    G = load_generator(chosen['checkpoint'], device)
+    grey = r.shape[0] == 1
+    n = n if n is not None else (60_000 if grey else 50_000)
+    x, y = sample(G, n, 'balanced', seed=0)
+    out = dict(run=str(run), release=dict(data=r.data, epsilon=r.certificate['epsilon'], delta=r.certificate['delta'],
+               neighbouring=r.certificate['neighbouring']), checkpoint=chosen, n_synthetic=n, sample_seed=0)
+    if downstream:
+        if not r.labelled: out['downstream'] = dict(skipped='the run is unlabelled: downstream accuracy needs labels')
+        else:
+            try:
+                xr, yr, split, note = _real_set(r.data, root, r.shape)
+                models = tuple(models or (('logreg', 'mlp', 'cnn') if grey else ('resnet9',)))
+                res = downstream_accuracy(x, y, xr.float()/255 if xr.dtype == torch.uint8 else xr, yr, models, seeds, len(r.classes), device)
+                out['downstream'] = dict(res, real=f'{r.data} {split}', privacy=note)
+            except FileNotFoundError as ex: out['downstream'] = dict(skipped=str(ex).splitlines()[0])
+    if fid:
+        try:
+            xr, _, split, note = _real_set(r.data, root, r.shape)
+            xr = xr[:fid_real] if fid_real else xr
+            cache = Path(os.environ.get('DP_MEPF_CACHE', Path.home()/'.cache'/'dp_mepf'))/'fid'
+            st = real_stats(xr, f'{r.data}-{split}', cache, device=device)
+            out['fid'] = dict(fid(st, x, device=device), privacy=note)
+        except FileNotFoundError as ex: out['fid'] = dict(skipped=str(ex).splitlines()[0])
+    out['seconds'] = round(time.time() - t0, 1); out['software'] = f'dp_mepf {__version__}, torch {torch.__version__}'
+    if write:
+        tmp = run/'metrics.json.tmp'; tmp.write_text(json.dumps(out, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+        os.replace(tmp, run/'metrics.json')
+    return out

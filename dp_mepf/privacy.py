@@ -250,6 +250,7 @@ def release_plan(moments:int=1,               # 1: φ1 only; 2: φ1 and φ2
                  relation:str='replace-one',  # neighbouring relation
                  count_weight:float=math.sqrt(2), # relative noise weight of the counts (√2: σ_counts = σ_φ1)
                  nonneg_phi1:bool=False,      # φ1 non-negative (post-ReLU features): sensitivity √2; the release checks it
+                 val_weight:float|None=None,  # also release a validation copy of the φ1 sums with this noise weight (e.g. 10)
                 ) -> PrivacyLedger:
     "The ledger of a DP-MEPF release, uncalibrated."
     if moments not in (1, 2): raise ValueError(f"moments must be 1 (φ1) or 2 (φ1 and φ2), got {moments!r}")
@@ -260,16 +261,21 @@ def release_plan(moments:int=1,               # 1: φ1 only; 2: φ1 and φ2
     feats = [('phi1', nonneg_phi1), ('phi2', True)][:moments]
     for k, nonneg in feats:
         L.add(k, sum_sensitivity(relation, nonneg), f"{per}{k} (unit{', non-negative' if nonneg else ''}): {why[relation, nonneg]}")
+    if val_weight is not None:
+        L.add('val', L.entries[0].sensitivity, f"{per}phi1 again, with independent noise, for checkpoint selection: as phi1", weight=val_weight)
+        feats_val = feats + [('val', nonneg_phi1)]
+    else: feats_val = feats
     cs = count_sensitivity(relation, labelled)
     if cs > 0:
         L.add('counts' if labelled else 'n', cs, 'a label change moves one count: ‖e_c′ − e_c‖ = √2' if relation == 'replace-one'
               else ('one class count changes by 1' if labelled else 'n changes by 1'), weight=count_weight)
     if labelled and relation == 'replace-one':
         L.add_case('same label', 'the replaced record keeps its class: one row of each sum moves, the counts do not',
-                   **{k: sum_sensitivity(relation, nn) for k, nn in feats}, counts=0.)
+                   **{k: sum_sensitivity(relation, nn) for k, nn in feats_val}, counts=0.)
         L.add_case('label changes', 'row c loses φ(x), row c′ gains φ(x′): √(1 + 1) for each sum; counts move by e_c′ − e_c',
-                   **{k: math.sqrt(2) for k, _ in feats}, counts=math.sqrt(2))
-    L.plan = dict(moments=moments, labelled=labelled, relation=relation, count_weight=float(count_weight), nonneg_phi1=nonneg_phi1)
+                   **{k: math.sqrt(2) for k, _ in feats_val}, counts=math.sqrt(2))
+    L.plan = dict(moments=moments, labelled=labelled, relation=relation, count_weight=float(count_weight), nonneg_phi1=nonneg_phi1,
+                  val_weight=None if val_weight is None else float(val_weight))
     return L
 
 # %% ../nbs/00_privacy.ipynb #532c5c42

@@ -118,9 +118,9 @@ def _content_sha256(state:dict) -> str:
 
 class Release:
     "A one-shot private release: noisy feature sums and counts, the public facts to use them, and the certificate."
-    def __init__(self, sums:dict, counts, n:int, labelled:bool, classes, data:str, shape:tuple, encoder:dict, certificate:dict):
+    def __init__(self, sums:dict, counts, n:int, labelled:bool, classes, data:str, shape:tuple, encoder:dict, certificate:dict, val=None):
         self.sums, self.counts, self.n, self.labelled, self.classes = sums, counts, n, labelled, classes
-        self.data, self.shape, self.encoder, self.certificate = data, tuple(shape), encoder, certificate
+        self.data, self.shape, self.encoder, self.certificate, self.val = data, tuple(shape), encoder, certificate, val
 
     @property
     def moments(self) -> int: return len(self.sums)
@@ -128,16 +128,20 @@ class Release:
     def dim(self) -> int: return next(iter(self.sums.values())).shape[1]
 
     def embedding(self, k:str='phi1') -> torch.Tensor:
-        "The noisy mean embedding of `k` ('phi1' or 'phi2'): C×D float32 (C = 1 unlabelled). Post-processing of the release."
-        if k not in self.sums: raise KeyError(f"{k} was not released; released: {list(self.sums)}")
+        "The noisy mean embedding of `k` ('phi1', 'phi2' or 'val'): C×D float32 (C = 1 unlabelled). Post-processing of the release."
+        if k == 'val':
+            if self.val is None: raise KeyError("this release has no validation statistic: release with val_weight (e.g. 10) to select checkpoints privately")
+            s = self.val
+        elif k not in self.sums: raise KeyError(f"{k} was not released; released: {list(self.sums)}")
+        else: s = self.sums[k]
         denom = torch.full((1,), float(self.n), dtype=torch.float64) if self.counts is None else self.counts.clamp_min(1.)   # n public, or noisy counts
-        return (self.sums[k]/denom[:, None]).float()
+        return (s/denom[:, None]).float()
 
     def __repr__(self):
         c = self.certificate
         n = self.n if self.n is not None else f'≈{self.counts.sum().item():.0f} (noisy)'
         return (f"Release({self.data!r}, n={n}, {'labelled, ' + str(len(self.classes)) + ' classes' if self.labelled else 'unlabelled'}, "
-                f"{'+'.join(self.sums)}, D={self.dim:,}, encoder={self.encoder['name']}, ε={c['epsilon']:.4g} at δ={c['delta']:g})")
+                f"{'+'.join(self.sums)}{' (+val)' if self.val is not None else ''}, D={self.dim:,}, encoder={self.encoder['name']}, ε={c['epsilon']:.4g} at δ={c['delta']:g})")
 
 # %% ../nbs/03_release.ipynb #c1994058
 def _atomic_write(path:Path, write):
@@ -147,7 +151,8 @@ def _atomic_write(path:Path, write):
 def _state(self:Release) -> dict:
     s = dict(format='dp_mepf.release/1', software=f'dp_mepf {__version__}', sums={k: v.double() for k, v in self.sums.items()},
              counts=None if self.counts is None else self.counts.double(), n=self.n, labelled=self.labelled,
-             classes=self.classes, data=self.data, shape=list(self.shape), encoder=self.encoder, certificate=self.certificate)
+             classes=self.classes, data=self.data, shape=list(self.shape), encoder=self.encoder, certificate=self.certificate,
+             val=None if self.val is None else self.val.double())
     s['content_sha256'] = _content_sha256(s)
     return s
 
@@ -188,13 +193,15 @@ def load_release(path) -> Release:
     if (s['n'], s['labelled'], s['data']) != (rel['n'], rel['labelled'], rel['data']) or s['labelled'] != plan['labelled']:
         raise ValueError(f"{path}: n, labels or data set differ from what the certificate says was released")
     if (s['counts'] is not None) != any(k in names for k in ('counts', 'n')): raise ValueError(f"{path}: noisy counts do not match the certificate")
-    if any(v.dtype != torch.float64 for v in s['sums'].values()) or (s['counts'] is not None and s['counts'].dtype != torch.float64):
+    val = s.get('val')
+    if (val is not None) != ('val' in names): raise ValueError(f"{path}: the validation statistic does not match the certificate")
+    if any(v.dtype != torch.float64 for v in [*s['sums'].values(), *([] if val is None else [val])]) or (s['counts'] is not None and s['counts'].dtype != torch.float64):
         raise ValueError(f"{path}: sums and counts must be float64 tensors")
     C = len(s['classes']) if s['labelled'] else 1
-    if any(v.shape[0] != C for v in s['sums'].values()) or (s['counts'] is not None and s['counts'].shape != (C,)):
+    if any(v.shape != (C, s['sums']['phi1'].shape[1]) for v in [*s['sums'].values(), *([] if val is None else [val])]) or (s['counts'] is not None and s['counts'].shape != (C,)):
         raise ValueError(f"{path}: shapes of sums/counts do not match {C} classes")
     return Release({k: v.double() for k, v in s['sums'].items()}, s['counts'], s['n'], s['labelled'], s['classes'],
-                   s['data'], tuple(s['shape']), s['encoder'], cert)
+                   s['data'], tuple(s['shape']), s['encoder'], cert, None if val is None else val.double())
 
 # %% ../nbs/03_release.ipynb #8f9275f9
 def release(data:ImageData, # the private images
@@ -206,6 +213,7 @@ def release(data:ImageData, # the private images
             relation:str='replace-one', # neighbouring relation
             count_weight:float=math.sqrt(2), # relative noise weight of the counts (√2: free, see `release_plan`)
             nonneg_phi1:bool=False, # φ1 ≥ 0 (post-ReLU encoder): sensitivity √2 instead of 2; checked on every image
+            val_weight:float|None=None, # also release a validation copy of the φ1 sums with this noise weight (10: 1% of μ²)
             batch_size:int=100, device=None, seed:int|None=None, force:bool=False, progress:bool=True,
            ) -> Release:
     "Release the noisy (per-class) mean embeddings of `data` under (ε, δ)-DP, with a certificate."
@@ -214,13 +222,15 @@ def release(data:ImageData, # the private images
     if not isinstance(encoder, FeatureEncoder): raise TypeError("encoder must be a FeatureEncoder (see get_encoder)")
     n = len(data)
     check_delta_vs_n(delta, n, force)                 # under add-remove, len(data) serves as the size bound the user knows
-    plan = release_plan(moments, labelled, relation, count_weight, nonneg_phi1).calibrate(eps, delta)
+    plan = release_plan(moments, labelled, relation, count_weight, nonneg_phi1, val_weight).calibrate(eps, delta)
     g = _generator(seed)
     sums, counts = feature_sums(data, encoder, moments, labelled, batch_size, device, progress, nonneg_phi1)
+    if val_weight is not None: sums['val'] = sums['phi1'].clone()   # the same exact sums, noised independently below
     noisy, ncounts = add_noise(sums, counts, plan, g)
+    val = noisy.pop('val', None)
     cert = plan.certificate()
     n = n if relation == 'replace-one' else None      # under add-remove n is private: only its noisy version leaves
     cert['released'] = dict(data=data.name, n=n, labelled=labelled, classes=data.classes if labelled else None,
-                            image_shape=list(data.shape), features=list(noisy), dim=int(next(iter(noisy.values())).shape[1]),
+                            image_shape=list(data.shape), features=list(noisy), validation=val is not None, dim=int(next(iter(noisy.values())).shape[1]),
                             encoder=encoder.identity(), seeded=seed is not None, delta_forced=bool(force))
-    return Release(noisy, ncounts, n, labelled, data.classes if labelled else None, data.name, data.shape, encoder.identity(), cert)
+    return Release(noisy, ncounts, n, labelled, data.classes if labelled else None, data.name, data.shape, encoder.identity(), cert, val)

@@ -31,6 +31,7 @@ class TrainConfig:
     moments:int|None=None       # 1: match φ1; 2: φ1 and φ2 (default: what the release has)
     class_weights:str='counts'  # labelled: weight class c by its released noisy share ('counts') or equally ('uniform')
     ckpt_every:int=500          # steps between checkpoints
+    keep_ckpts:bool=False       # also keep the generator of every checkpoint (ckpts/step_*.pt), to select one later
     sample_every:int=500        # steps between sample grids
     seed:int=0                  # seed of the training randomness (latents, labels, initialisation)
     device:str='cpu'            # where to train
@@ -45,13 +46,13 @@ class TrainConfig:
         if self.class_weights not in ('counts', 'uniform'): raise ValueError(f"class_weights must be 'counts' or 'uniform', got {self.class_weights!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5)
-_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, generator='resnet', moments=1, eps=10., delta=1e-6)
-_LONG = dict(ckpt_every=5000, sample_every=5000)
+_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10.)
+_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_weight=10.)
+_LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
 
 PRESETS = {
     'quickstart': dict(_SMALL, data='digits', pool=2, eps=10.,
-                       train=dict(steps=600, batch_size=100, lr=3e-3, m_avg_lr=1e-2, ckpt_every=100, sample_every=100)),
+                       train=dict(steps=600, batch_size=100, lr=3e-3, m_avg_lr=1e-2, ckpt_every=100, sample_every=100, keep_ckpts=True)),
     'mnist': dict(_SMALL, data='mnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-5, m_avg_lr=1e-4)),
     'fmnist': dict(_SMALL, data='fmnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-4, m_avg_lr=1e-3)),
     'cifar10': dict(_VGG, data='cifar10', labelled=True, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, m_avg_lr=1e-4)),
@@ -219,6 +220,11 @@ def train(release:Release, # the release to match (never the private data)
                           generator=generator.state_dict(), opt=opt.state_dict(), matcher=matcher.state_dict(),
                           opt_v=matcher.opt.state_dict(), rng=g.get_state(), torch_rng=torch.get_rng_state(),
                           encoder=release.encoder, class_weights=matcher.w.cpu()), out/'ckpt.pt')
+        if cfg.keep_ckpts:
+            (out/'ckpts').mkdir(exist_ok=True)
+            _atomic_save(dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
+                              generator=generator.state_dict(), encoder=release.encoder, class_weights=matcher.w.cpu()),
+                         out/'ckpts'/f'step_{step:07d}.pt')
     bar = tqdm(total=cfg.steps, initial=step, desc='training', disable=not progress, leave=False)
     log = None if out is None else open(out/'log.csv', 'a', newline='')
     try:
