@@ -261,7 +261,8 @@ def run_eval(a, encoder=None) -> dict:
     down, fid = a.downstream, a.fid
     if not (down or fid): down, fid = r.labelled, not r.labelled
     if encoder is None and r.val is not None and a.select != 'last': encoder = encoder_for(r, a.weights)
-    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), a.select, a.root, a.fid_real, encoder, device)
+    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, fid_real=a.fid_real,
+                        encoder=encoder, device=device)
 
 def dp_mepf_eval(argv:list|None=None):
     "Console script: evaluate a run folder into RUN/metrics.json."

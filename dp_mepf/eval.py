@@ -269,13 +269,13 @@ def _real_set(name, root, shape):
     note = "real test split (not the private training data)" if split == 'test' else _NONPRIVATE
     return d.x, d.labels, split, note
 
-def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', device='cpu', progress:bool=True) -> dict:
+def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', device='cpu', progress:bool=True, val_n:int=200) -> dict:
     "The checkpoint to evaluate: privately selected ('val'), the last one ('last'), or 'auto' (val when possible)."
     run = Path(run)
     if select not in ('auto', 'val', 'last'): raise ValueError(f"select must be 'auto', 'val' or 'last', got {select!r}")
     kept = sorted((run/'ckpts').glob('step_*.pt'))
     if select == 'val' or (select == 'auto' and release.val is not None and kept):
-        return dict(select_checkpoint(run, release, encoder, device=device, progress=progress), selection='val')
+        return dict(select_checkpoint(run, release, encoder, val_n, device=device, progress=progress), selection='val')
     last = run/'ckpt.pt'
     if not last.exists(): raise FileNotFoundError(f"no checkpoint in {run}: train first (dp_mepf_train)")
     return dict(checkpoint=str(last), step=int(_load_ckpt(last)['step']), selection='last',
@@ -289,6 +289,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
                  models=None, # downstream classifiers (default: logreg, mlp, cnn for grey; resnet9 for colour)
                  seeds=(0,), # classifier seeds
                  select:str='auto', # checkpoint: 'auto', 'val' (private selection) or 'last'
+                 val_n:int=200, # generated images per class to score each checkpoint with
                  root=None, # folder of the real data (default: the offline copies)
                  fid_real:int|None=None, # use only the first fid_real real images for FID
                  encoder=None, # the release's encoder (default: rebuilt from the release)
@@ -302,7 +303,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
     run, t0 = Path(run), time.time()
     r = load_release(run)
     if encoder is None and (select != 'last'): encoder = encoder_for(r) if r.val is not None else None
-    chosen = choose_checkpoint(run, r, encoder, select, device, progress)
+    chosen = choose_checkpoint(run, r, encoder, select, device, progress, val_n)
     G = load_generator(chosen['checkpoint'], device)
     grey = r.shape[0] == 1
     n = n if n is not None else (60_000 if grey else 50_000)

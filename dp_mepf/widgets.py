@@ -45,6 +45,14 @@ class PrivacyExplorer:
         return {k: s*math.sqrt(self.D.value)/nc for k, s in ledger.sigmas.items() if k.startswith('phi') or k == 'val'}
 
 # %% ../nbs/08_widgets.ipynb #1c60833a
+def _draw(out:W.Output, figure):
+    "Show `figure()` in `out` — only under a live kernel; elsewhere (tests, docs builds) widget output would leak into the page."
+    from IPython import get_ipython
+    if getattr(get_ipython(), 'kernel', None) is None: return
+    from IPython.display import display
+    out.outputs = ()
+    with out: display(figure())
+
 def _update(self:PrivacyExplorer, *_):
     "Recompute the plan and redraw (called whenever a control changes)."
     n, delta = self.n.value, self.delta.value
@@ -59,9 +67,7 @@ def _update(self:PrivacyExplorer, *_):
                    for e in L.entries)
     self.text.value = ("<table><tr><th>release</th><th>Δ</th><th>σ</th><th>σ/Δ</th><th>noise norm / signal ≤ 1</th></tr>" + rows +
                        f"</table>μ = {L.mu:.4g}; ε = {L.epsilon(delta):.4g} at δ = {delta:.0e} ({L.relation}, exact Gaussian DP)")
-    with self.plot:
-        from IPython.display import display
-        self.plot.clear_output(wait=True); display(self.figure())
+    _draw(self.plot, self.figure)
 PrivacyExplorer.update = _update
 
 def _figure(self:PrivacyExplorer):
@@ -125,9 +131,7 @@ def _update_browser(self:SampleBrowser, *_):
     "Redraw the grid(s)."
     paths = [p for p in (self.a.value, self.b.value) if p is not None]
     self.shown = {str(p): self.images(p) for p in paths}
-    with self.out:
-        from IPython.display import display
-        self.out.clear_output(wait=True); display(self.figure())
+    _draw(self.out, self.figure)
 SampleBrowser.update = _update_browser
 
 def _browser_figure(self:SampleBrowser):
