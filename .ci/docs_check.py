@@ -47,6 +47,7 @@ def main():
     t0, problems, n_links = time.time(), [], 0
     from nbdev.serve import proc_nbs
     import nbformat
+    shutil.rmtree(ROOT/'_proc', ignore_errors=True)              # no pages left over from deleted notebooks
     proc = Path(proc_nbs())
     # exported names without a show_doc entry: nbdev adds one per exported function/class; check they are there
     proc_text = {p: p.read_text(encoding='utf-8') for p in proc.rglob('*.ipynb')}
@@ -78,14 +79,15 @@ def main():
     for s in sidebar_pages():
         if s not in pages: problems.append(f"sidebar names {s} but no such page was rendered")
     if Path('index.html') not in pages: problems.append("no home page (index)")
-    if not Path(a.chromium).exists(): problems.append(f"chromium not found at {a.chromium}: apt-get install chromium")
+    if not Path(a.chromium).exists(): problems.append(f"chromium not found at {a.chromium}: install Debian's chromium (apt-get install chromium) or pass --chromium PATH")
     else:
         for page in [Path('index.html')] + [p for p in pages if p != Path('index.html')]:
-            html = dom(a.chromium, out/page)
+            try: html = dom(a.chromium, out/page)
+            except (RuntimeError, subprocess.TimeoutExpired) as ex: problems.append(f"{page}: {ex}"); continue
             if len(html) < 500: problems.append(f"{page}: the browser shows an (almost) empty page")
             if 'Traceback (most recent call last)' in html: problems.append(f"{page}: shows a Python traceback")
             for href in set(re.findall(r'href="([^"#?]+\.html)(?:#[^"]*)?"', html)):
-                if href.startswith(('http:', 'https:', 'file:')): continue
+                if href.startswith(('http:', 'https:', 'file:', '/')): continue     # external, or site-absolute (Quarto's)
                 n_links += 1
                 if not (out/page).parent.joinpath(href).resolve().is_file():
                     problems.append(f"{page}: broken internal link to {href}")

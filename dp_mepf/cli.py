@@ -235,11 +235,13 @@ def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
                root:str=None, # folder of the real data (default: the offline copies)
                fid_real:int=None, # use only this many real images for FID
                weights:str=None, # the encoder's weights file, if the release used one (for selection)
+               release:str=None, # the release file (default: RUN/release.pt)
                device:str=None, # cpu, cuda, ... (default: cuda if available)
               ):
     "Evaluate a trained run: checkpoint selection, downstream accuracy and/or FID into RUN/metrics.json."
 
 def _eval_summary(m) -> str:
+    if 'error' in m: return f"evaluation failed: {m['error'].splitlines()[0]}"
     c = m['checkpoint']
     lines = [f"checkpoint: step {c['step']} ({c['privacy']})"]
     for k, v in m.get('downstream', {}).items():
@@ -248,8 +250,8 @@ def _eval_summary(m) -> str:
     if 'fid' in m: lines.append(f"FID: {m['fid']['fid']:.2f} ({m['fid']['privacy']})" if 'fid' in m['fid'] else f"FID: {m['fid']['skipped']}")
     return '\n'.join(lines)
 
-def run_eval(a, encoder=None) -> dict:
-    "`evaluate_run` with command-line arguments `a`."
+def run_eval(a, encoder=None, auto:bool=True) -> dict:
+    "`evaluate_run` with command-line arguments `a` (`auto`: with neither --downstream nor --fid, what suits the run)."
     from dp_mepf.eval import evaluate_run, MODELS
     from dp_mepf.release import load_release
     from dp_mepf.train import encoder_for
@@ -257,11 +259,11 @@ def run_eval(a, encoder=None) -> dict:
     if a.select not in ('auto', 'val', 'last'): raise ValueError(f"--select must be auto, val or last, got {a.select!r}")
     models = [x.strip() for x in a.models.split(',') if x.strip()] if a.models else None
     device = _device(a.device)
-    r = load_release(a.run)
+    r = load_release(a.release or a.run)
     down, fid = a.downstream, a.fid
-    if not (down or fid): down, fid = r.labelled, not r.labelled
-    if encoder is None and r.val is not None and a.select != 'last': encoder = encoder_for(r, a.weights)
-    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, fid_real=a.fid_real,
+    if auto and not (down or fid): down, fid = r.labelled, not r.labelled
+    if encoder is None and r.val is not None and a.select != 'last' and any((Path(a.run)/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, a.weights)
+    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, fid_real=a.fid_real, release=a.release,
                         encoder=encoder, device=device)
 
 def dp_mepf_eval(argv:list|None=None):
@@ -321,8 +323,11 @@ def run_pipeline(a) -> dict:
     metrics, ckpt = None, out/'ckpt.pt'
     if not a.no_eval:
         ev = argparse.Namespace(run=str(out), downstream=p['labelled'], fid=a.fid, n=a.n_samples, select='auto', models=None, seeds=1,
-                                root=a.root, fid_real=None, weights=None, device=cfg.device)
-        metrics = run_eval(ev, enc); ckpt = Path(metrics['checkpoint']['checkpoint'])
+                                root=a.root, fid_real=None, weights=None, release=None, device=cfg.device)
+        try: metrics = run_eval(ev, enc, auto=False); ckpt = Path(metrics['checkpoint']['checkpoint'])
+        except ERRORS as ex:                                                        # the run is not lost: sample the last checkpoint
+            print(f"evaluation failed ({type(ex).__name__}: {str(ex).splitlines()[0]}); sampling the last checkpoint", file=sys.stderr)
+            metrics = dict(error=f"{type(ex).__name__}: {ex}")
         times['eval_s'] = round(time.time() - t, 2); t = time.time()
     smp = write_samples(ckpt, a.n_samples, out/'samples.pt', device=cfg.device)
     times['sample_s'] = round(time.time() - t, 2); times['total_s'] = round(time.time() - t0, 2)

@@ -28,12 +28,12 @@ class SmallCNN(nn.Module):
         self.fc = nn.Linear(64*(size//4)**2, n_classes)
     def forward(self, x): return self.fc(F.max_pool2d(F.relu(self.c2(F.max_pool2d(F.relu(self.c1(x)), 2))), 2).flatten(1))
 
-def _fit_cnn(x, y, n_classes, seed, epochs=5, batch_size=128, lr=1e-3):
+def _fit_cnn(x, y, n_classes, seed, epochs=5, batch_size=128, lr=1e-3, device='cpu'):
     g = torch.Generator().manual_seed(seed); torch.manual_seed(seed)
-    m = SmallCNN(x.shape[1], n_classes, x.shape[-1]); opt = torch.optim.Adam(m.parameters(), lr=lr)
+    m = SmallCNN(x.shape[1], n_classes, x.shape[-1]).to(device); opt = torch.optim.Adam(m.parameters(), lr=lr)
     for _ in range(epochs):
         for idx in torch.randperm(len(x), generator=g).split(batch_size):
-            opt.zero_grad(); F.cross_entropy(m(x[idx]), y[idx]).backward(); opt.step()
+            opt.zero_grad(); F.cross_entropy(m(x[idx].to(device)), y[idx].to(device)).backward(); opt.step()
     return m.eval()
 
 # %% ../nbs/06_eval.ipynb #1effb319
@@ -109,7 +109,7 @@ def downstream_accuracy(x_train:torch.Tensor, y_train:torch.Tensor, # synthetic 
         runs, t0 = [], time.time()
         for s in seeds:
             if m in ('cnn', 'resnet9'):
-                if m == 'cnn': net, pred = _fit_cnn(x_train, y_train.long(), n_classes, s).to(device), lambda net, x: net(x)
+                if m == 'cnn': net, pred = _fit_cnn(x_train, y_train.long(), n_classes, s, device=device), lambda net, x: net(x)
                 else: net, pred = _fit_resnet9(x_train, y_train.long(), n_classes, s, width=width, device=device), flip_tta
                 with torch.no_grad():
                     p = torch.cat([pred(net, xb.to(device)).argmax(1).cpu() for xb in x_test.split(1000)])
@@ -202,8 +202,9 @@ def val_score(generator, # a trained generator
               release:Release, # a release with a validation statistic (`val_weight`)
               n_per_class:int=200, # generated images per class (unconditional: in total)
               seed:int=0, batch_size:int=500) -> float:
-    "Squared distance of the generator's per-class mean φ1 to the released validation embedding, less the noise's expected share."
+    "Squared distance of the generator's per-class mean φ1 to the released validation embedding, less the known biases (noise, sampling)."
     target = release.embedding('val')                       # raises when the release has none
+    if not isinstance(n_per_class, int) or n_per_class < 2: raise ValueError(f"n_per_class must be an integer ≥ 2, got {n_per_class!r}")
     C = generator.n_classes
     dev = next(generator.parameters()).device; encoder.to(dev)
     g = torch.Generator().manual_seed(seed)
@@ -220,7 +221,9 @@ def val_score(generator, # a trained generator
     w = class_weights(release).to(dev).double()
     sig = next(r['sigma'] for r in release.certificate['releases'] if r['name'] == 'val')
     denom = (release.counts.clamp_min(1.) if release.counts is not None else torch.full((1,), float(release.n), dtype=torch.float64)).to(dev)
-    d2 = ((acc/n_per_class - target.to(dev).double())**2).sum(1) - target.shape[1]*sig**2/denom**2   # minus E‖noise‖²
+    mean = acc/n_per_class
+    d2 = ((mean - target.to(dev).double())**2).sum(1) - target.shape[1]*sig**2/denom**2   # minus E‖noise‖²
+    d2 = d2 - (1 - (mean**2).sum(1)).clamp_min(0)/(n_per_class - 1)                        # minus the sampling variance of the mean
     return float((w*d2).sum()/len(w))
 
 # %% ../nbs/06_eval.ipynb #40d89565
@@ -250,7 +253,9 @@ def select_checkpoint(ckpts, # a run folder (its ckpts/step_*.pt), or a list of 
         s = _load_ckpt(c)
         if s.get('release_sha256') != h: raise ValueError(f"{c} was trained on another release")
         scores.append(dict(checkpoint=str(c), step=int(s['step']), val_score=val_score(load_generator(c, device), encoder, release, n_per_class, seed)))
-    best = min(scores, key=lambda r: r['val_score'])
+    ok = [s for s in scores if math.isfinite(s['val_score'])]
+    if not ok: raise ValueError("no checkpoint has a finite validation score: the generators output NaN")
+    best = min(ok, key=lambda r: r['val_score'])
     sig = next(r['sigma'] for r in release.certificate['releases'] if r['name'] == 'val')
     return dict(best, scores=scores, privacy=f"private: selected by the released validation statistic (σ = {sig:.4g}), "
                 f"accounted in the release's certificate (ε = {release.certificate['epsilon']:.4g}, δ = {release.certificate['delta']:g})")
@@ -278,10 +283,15 @@ def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', dev
         return dict(select_checkpoint(run, release, encoder, val_n, device=device, progress=progress), selection='val')
     last = run/'ckpt.pt'
     if not last.exists(): raise FileNotFoundError(f"no checkpoint in {run}: train first (dp_mepf_train)")
-    return dict(checkpoint=str(last), step=int(_load_ckpt(last)['step']), selection='last',
+    from dp_mepf.release import _content_sha256
+    s = _load_ckpt(last)
+    if s.get('release_sha256') != _content_sha256(release._state()): raise ValueError(f"{last} was trained on another release")
+    return dict(checkpoint=str(last), step=int(s['step']), selection='last',
                 privacy='no selection: the last checkpoint (uses no data)')
 
 # %% ../nbs/06_eval.ipynb #7c6ab41f
+_fid = fid    # `evaluate_run`'s argument `fid` (a switch) hides the function
+
 def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
                  downstream:bool=True, # train-on-synthetic, test-on-real accuracy (labelled runs)
                  fid:bool=False, # FID against the real set (slow on a CPU: about 0.1 s per image)
@@ -293,6 +303,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
                  root=None, # folder of the real data (default: the offline copies)
                  fid_real:int|None=None, # use only the first fid_real real images for FID
                  encoder=None, # the release's encoder (default: rebuilt from the release)
+                 release=None, # the release file (default: RUN/release.pt)
                  device='cpu', progress:bool=True, write:bool=True) -> dict:
     "Evaluate a run folder; returns the metrics and writes them to RUN/metrics.json."
     from dp_mepf import __version__
@@ -301,8 +312,8 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
     bad = [k for k in (models or ()) if k not in MODELS]
     if bad: raise ValueError(f"unknown models {bad}; choose from {list(MODELS)}")
     run, t0 = Path(run), time.time()
-    r = load_release(run)
-    if encoder is None and (select != 'last'): encoder = encoder_for(r) if r.val is not None else None
+    r = load_release(release if release is not None else run)
+    if encoder is None and select != 'last' and r.val is not None and any((run/'ckpts').glob('step_*.pt')): encoder = encoder_for(r)
     chosen = choose_checkpoint(run, r, encoder, select, device, progress, val_n)
     G = load_generator(chosen['checkpoint'], device)
     grey = r.shape[0] == 1
@@ -325,7 +336,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
             xr = xr[:fid_real] if fid_real else xr
             cache = Path(os.environ.get('DP_MEPF_CACHE', Path.home()/'.cache'/'dp_mepf'))/'fid'
             st = real_stats(xr, f'{r.data}-{split}', cache, device=device)
-            out['fid'] = dict(fid(st, x, device=device), privacy=note)
+            out['fid'] = dict(_fid(st, x, device=device), privacy=note)
         except FileNotFoundError as ex: out['fid'] = dict(skipped=str(ex).splitlines()[0])
     out['seconds'] = round(time.time() - t0, 1); out['software'] = f'dp_mepf {__version__}, torch {torch.__version__}'
     if write:

@@ -151,8 +151,8 @@ def _atomic_write(path:Path, write):
 def _state(self:Release) -> dict:
     s = dict(format='dp_mepf.release/1', software=f'dp_mepf {__version__}', sums={k: v.double() for k, v in self.sums.items()},
              counts=None if self.counts is None else self.counts.double(), n=self.n, labelled=self.labelled,
-             classes=self.classes, data=self.data, shape=list(self.shape), encoder=self.encoder, certificate=self.certificate,
-             val=None if self.val is None else self.val.double())
+             classes=self.classes, data=self.data, shape=list(self.shape), encoder=self.encoder, certificate=self.certificate)
+    if self.val is not None: s['val'] = self.val.double()          # only when released: older releases keep their hash
     s['content_sha256'] = _content_sha256(s)
     return s
 

@@ -214,6 +214,8 @@ def train(release:Release, # the release to match (never the private data)
             matcher.opt.load_state_dict(s['opt_v']); g.set_state(s['rng']); torch.set_rng_state(s['torch_rng'])
             step = s['step']
         _trim_log(out/'log.csv', step)
+        for f in (out/'ckpts').glob('step_*.pt'):       # kept generators of a discarded future (or of an earlier run) are stale
+            if step == 0 or int(f.stem.split('_')[1]) > step: f.unlink()
     def checkpoint():
         if out is None: return
         _atomic_save(dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),

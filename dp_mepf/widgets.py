@@ -28,7 +28,8 @@ class PrivacyExplorer:
         self.classes = W.BoundedIntText(value=classes, min=1, max=10_000, description='classes', **s)
         self.moments = W.ToggleButtons(options=[('φ1', 1), ('φ1 + φ2', 2)], value=moments, description='moments', **s)
         self.labelled = W.Checkbox(value=labelled, description='labelled')
-        self.val = W.Checkbox(value=val_weight is not None, description='validation copy (weight 10)')
+        self.val_weight = 10. if val_weight is None else float(val_weight)
+        self.val = W.Checkbox(value=val_weight is not None, description=f'validation copy (weight {self.val_weight:g})')
         self.text, self.plot = W.HTML(), W.Output()
         self.controls = [self.eps, self.delta, self.n, self.D, self.classes, self.moments, self.labelled, self.val]
         for w in self.controls: w.observe(self.update, 'value')
@@ -36,7 +37,7 @@ class PrivacyExplorer:
 
     def plan(self, eps:float|None=None):
         "The calibrated ledger for the current settings (at `eps` if given)."
-        return release_plan(self.moments.value, self.labelled.value, val_weight=10. if self.val.value else None).calibrate(
+        return release_plan(self.moments.value, self.labelled.value, val_weight=self.val_weight if self.val.value else None).calibrate(
             self.eps.value if eps is None else eps, self.delta.value)
 
     def noise_ratio(self, ledger) -> dict:
@@ -59,6 +60,7 @@ def _update(self:PrivacyExplorer, *_):
     if delta >= 1/n:
         self.ledger, self.ratios = None, {}
         self.text.value = f"<b>δ = {delta:.0e} is not below 1/n = {1/n:.1e}</b>: a whole record could leak; choose a smaller δ."
+        self.plot.outputs = ()
         return
     L = self.ledger = self.plan(); self.ratios = self.noise_ratio(L)
     rows = ''.join(f"<tr><td>{e.name}</td><td>{e.sensitivity:.4g}</td><td>{L.sigma_of(e):.4g}</td><td>{L.sigma_of(e)/e.sensitivity:.4g}</td>"
