@@ -212,7 +212,8 @@ def write_samples(ckpt, n:int, out, labels:str='balanced', seed:int|None=None, d
     x, y = sample(G, n, labels=labels, weights=w, seed=seed)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     _atomic_save(dict(images=(x*255).round().to(torch.uint8), labels=y, generator=G.config, checkpoint=str(ck)), out)
-    save_grid(G, out.with_suffix('.png'), title=f'{ck.parent.name}: samples')
+    run = ck.parent.parent if ck.parent.name == 'ckpts' else ck.parent
+    save_grid(G, out.with_suffix('.png'), title=f"{run.name}: samples (step {_load_ckpt(ck)['step']})")
     return out
 
 def dp_mepf_sample(argv:list|None=None):
