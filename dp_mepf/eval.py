@@ -220,7 +220,7 @@ def val_score(generator, # a trained generator
     generator.train(was)
     w = class_weights(release).to(dev).double()
     sig = next(r['sigma'] for r in release.certificate['releases'] if r['name'] == 'val')
-    denom = (release.counts.clamp_min(1.) if release.counts is not None else torch.full((1,), float(release.n), dtype=torch.float64)).to(dev)
+    denom = release.denominators().to(dev)
     mean = acc/n_per_class
     d2 = ((mean - target.to(dev).double())**2).sum(1) - target.shape[1]*sig**2/denom**2   # minus E‖noise‖²
     d2 = d2 - (1 - (mean**2).sum(1)).clamp_min(0)/(n_per_class - 1)                        # minus the sampling variance of the mean

@@ -134,8 +134,11 @@ class Release:
             s = self.val
         elif k not in self.sums: raise KeyError(f"{k} was not released; released: {list(self.sums)}")
         else: s = self.sums[k]
-        denom = torch.full((1,), float(self.n), dtype=torch.float64) if self.counts is None else self.counts.clamp_min(1.)   # n public, or noisy counts
-        return (s/denom[:, None]).float()
+        return (s/self.denominators()[:, None]).float()
+
+    def denominators(self) -> torch.Tensor:
+        "What the sums are divided by: the noisy class counts (at least 1), or the public n (float64, length C)."
+        return torch.full((1,), float(self.n), dtype=torch.float64) if self.counts is None else self.counts.clamp_min(1.)
 
     def __repr__(self):
         c = self.certificate
