@@ -29,6 +29,12 @@ def _device(name) -> str:
     if d.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {name!r} asked for, but this machine has no CUDA GPU: use --device cpu")
     return name
 
+def _one_process(prog):
+    "Refuse to run under torchrun with several processes (they would all write the same files)."
+    import os
+    if int(os.environ.get('WORLD_SIZE', '1')) > 1:
+        raise RuntimeError(f"{prog} runs in one process: under torchrun use dp_mepf_release and dp_mepf_train, then {prog} without torchrun")
+
 ERRORS = (ValueError, FileNotFoundError, FileExistsError, ImportError, TypeError, RuntimeError, OSError)
 
 def _parse(spec, prog, argv):
@@ -108,7 +114,8 @@ def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10,
                   val_weight:float=None, # also release a validation copy of the φ1 sums (noise weight, e.g. 10) for private checkpoint selection
                   relation:str='replace-one', # neighbouring relation: replace-one or add-remove
                   batch_size:int=100, # images per batch
-                  device:str=None, # cpu, cuda, cuda:1, ... (default: cuda if available)
+                  device:str=None, # cpu, cuda, cuda:1, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
+                  bf16:bool=False, # run the encoder under bfloat16 autocast (faster on GPUs; φ is still summed in float64)
                   seed:int=None, # noise seed (makes the release reproducible, hence attackable: tests only)
                   force:bool=False, # allow δ ≥ 1/n
                   out:str='run', # output folder
@@ -124,11 +131,15 @@ def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
     from dp_mepf.features import get_encoder
     from dp_mepf.data import load_data
     from dp_mepf.release import release
+    from dp_mepf.distributed import init_world, local_device
+    world = None
     try:
         if a.eps is None: raise ValueError("--eps is required (the target ε, e.g. --eps 1)")
         release_plan(a.moments, a.labelled, a.relation, val_weight=a.val_weight).calibrate(a.eps, a.delta)      # bad budgets fail before any work
         if a.batch_size < 1: raise ValueError(f"--batch_size must be positive, got {a.batch_size}")
         device = _device(a.device)
+        world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
+        if world is not None: device = local_device(device)
         if (Path(a.out)/'release.pt').exists() and not a.overwrite:
             raise FileExistsError(f"{Path(a.out)/'release.pt'} exists: choose another --out, or --overwrite (a second release adds to the privacy cost)")
         data = load_data(a.data, a.root, split=a.split, size=a.size)
@@ -136,9 +147,12 @@ def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
         w = None if a.weights == 'random' else a.weights
         enc = get_encoder(a.encoder, weights=w, layers=a.layers.split(',') if a.layers else None, relu=a.relu, pool=a.pool, size=a.enc_size)
         r = release(data, enc, a.eps, a.delta, a.moments, a.labelled, a.relation, val_weight=a.val_weight, batch_size=a.batch_size,
-                    device=device, seed=a.seed, force=a.force)
+                    device=device, seed=a.seed, force=a.force, bf16=a.bf16, world=world)
+        if world is not None and world.rank > 0: return 0
         path = r.save(Path(a.out), overwrite=a.overwrite)
     except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
+    finally:
+        if world is not None: world.close()
     print(f"{r}\nwrote {path} and {path.with_name('certificate.json')}")
     return 0
 
@@ -161,7 +175,9 @@ def _train_spec(release:str='run/release.pt', # the release to train from
                 generator:str=None, # override the preset's generator: resnet or convcond
                 steps:int=None, batch_size:int=None, lr:float=None, m_avg_lr:float=None, moments:int=None,
                 class_weights:str=None, ckpt_every:int=None, sample_every:int=None, seed:int=None, # override preset fields
-                device:str=None, # cpu, cuda, ... (default: cuda if available)
+                device:str=None, # cpu, cuda, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
+                bf16:str='auto', # encoder under bfloat16 autocast: auto (on CUDA), on, off
+                compile:str='auto', # torch.compile the feature computation: auto (on CUDA), on, off, or a backend name
                 fresh:bool=False, # start over instead of resuming from OUT/ckpt.pt
                ):
     "Train a generator on a release (post-processing: no privacy cost)."
@@ -173,6 +189,11 @@ def _train_config(name:str, a) -> tuple:
     for k in ['steps', 'batch_size', 'lr', 'm_avg_lr', 'moments', 'class_weights', 'ckpt_every', 'sample_every', 'seed']:
         if getattr(a, k, None) is not None: kw[k] = getattr(a, k)
     kw['device'] = _device(getattr(a, 'device', None))
+    switch = dict(auto=None, on=True, off=False)
+    for k in ['bf16', 'compile']:
+        v = getattr(a, k, 'auto') or 'auto'
+        if k == 'bf16' and v not in switch: raise ValueError(f"--bf16 must be auto, on or off, got {v!r}")
+        kw[k] = switch.get(v, v)
     return p, TrainConfig(**kw)
 
 def dp_mepf_train(argv:list|None=None):
@@ -181,13 +202,21 @@ def dp_mepf_train(argv:list|None=None):
     a = _parse(_train_spec, prog, argv)
     from dp_mepf.release import load_release
     from dp_mepf.train import train, encoder_for
+    from dp_mepf.distributed import init_world, local_device
+    from dataclasses import replace
+    world = None
     try:
         p, cfg = _train_config(a.preset, a)
+        world = init_world(cfg.device)                # under torchrun: the preset's batch is split over the ranks
+        if world is not None: cfg = replace(cfg, device=local_device(cfg.device))
         r = load_release(a.release)
         enc = encoder_for(r, a.weights)
         G = _build_generator(a.generator or p['generator'], r, cfg.seed)
-        G = train(r, enc, G, cfg, out=a.out, resume=not a.fresh)
+        G = train(r, enc, G, cfg, out=a.out, resume=not a.fresh, world=world)
+        if world is not None and world.rank > 0: return 0
     except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
+    finally:
+        if world is not None: world.close()
     print(f"trained {type(G).__name__} for {cfg.steps} steps: {Path(a.out)/'ckpt.pt'}, {Path(a.out)/'log.csv'}, {Path(a.out)/'grids'}")
     return 0
 
@@ -220,7 +249,9 @@ def dp_mepf_sample(argv:list|None=None):
     "Console script: synthetic images from a checkpoint."
     prog = 'dp_mepf_sample'
     a = _parse(_sample_spec, prog, argv)
-    try: out = write_samples(a.ckpt, a.n, a.out, a.labels, a.seed, _device(a.device))
+    try:
+        _one_process(prog)
+        out = write_samples(a.ckpt, a.n, a.out, a.labels, a.seed, _device(a.device))
     except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
     print(f"wrote {a.n} images to {out} and a grid to {out.with_suffix('.png')}")
     return 0
@@ -235,6 +266,7 @@ def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
                seeds:int=1, # classifier seeds 0 … seeds−1 (mean and spread)
                root:str=None, # folder of the real data (default: the offline copies)
                fid_real:int=None, # use only this many real images for FID
+               fid_network:str='auto', # FID network: auto (torch-fidelity's weights if downloaded, else the packaged file), packaged, torch-fidelity
                weights:str=None, # the encoder's weights file, if the release used one (for selection)
                release:str=None, # the release file (default: RUN/release.pt)
                device:str=None, # cpu, cuda, ... (default: cuda if available)
@@ -264,14 +296,16 @@ def run_eval(a, encoder=None, auto:bool=True) -> dict:
     down, fid = a.downstream, a.fid
     if auto and not (down or fid): down, fid = r.labelled, not r.labelled
     if encoder is None and r.val is not None and a.select != 'last' and any((Path(a.run)/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, a.weights)
-    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, fid_real=a.fid_real, release=a.release,
+    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, fid_real=a.fid_real, fid_network=getattr(a, 'fid_network', 'auto'), release=a.release,
                         encoder=encoder, device=device)
 
 def dp_mepf_eval(argv:list|None=None):
     "Console script: evaluate a run folder into RUN/metrics.json."
     prog = 'dp_mepf_eval'
     a = _parse(_eval_spec, prog, argv)
-    try: m = run_eval(a)
+    try:
+        _one_process(prog)
+        m = run_eval(a)
     except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
     print(_eval_summary(m) + f"\nwrote {Path(a.run)/'metrics.json'}")
     return 0
@@ -344,7 +378,9 @@ def dp_mepf_run(argv:list|None=None):
     "Console script: the whole private pipeline; with no arguments, the quick start on built-in data."
     prog = 'dp_mepf_run'
     a = _parse(_run_spec, prog, argv)
-    try: s = run_pipeline(a)
+    try:
+        _one_process(prog)
+        s = run_pipeline(a)
     except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
     c = s['certificate']
     print(f"done in {s['times']['total_s']:.0f} s: ε = {c['epsilon']:.4g} at δ = {c['delta']:g} ({c['neighbouring']})\n"

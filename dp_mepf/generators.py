@@ -57,14 +57,16 @@ def _check_labels(self:Generator, n, labels):
 def latent(self:Generator, n:int, # number of latents
            labels=None, # n class labels (conditional generators only)
            generator:torch.Generator|None=None, # random source for the Gaussian part
+           device=None, # where the latents go (default: the generator's device)
           ) -> torch.Tensor:
     "Latents n × `z_dim`: [one-hot(labels) ‖ N(0, I)] when conditional, N(0, I) otherwise."
     labels = self._check_labels(n, labels)
     p = next(self.parameters())
-    dev = generator.device if generator is not None else p.device
-    eps = torch.randn(n, self.z_dim - self.n_classes, generator=generator, device=dev, dtype=p.dtype).to(p.device)
+    out = p.device if device is None else torch.device(device)
+    dev = generator.device if generator is not None else out
+    eps = torch.randn(n, self.z_dim - self.n_classes, generator=generator, device=dev, dtype=p.dtype).to(out)
     if labels is None: return eps
-    return torch.cat([F.one_hot(labels.to(p.device), self.n_classes).to(p.dtype), eps], 1)
+    return torch.cat([F.one_hot(labels.to(out), self.n_classes).to(p.dtype), eps], 1)
 
 @patch
 def sample(self:Generator, n:int, # number of images

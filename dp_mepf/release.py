@@ -26,11 +26,13 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
                  labelled:bool=False, # per-class sums and counts
                  batch_size:int=100, device=None, progress:bool=True,
                  nonneg_phi1:bool=False, # check that φ1 ≥ 0 (when the plan relies on it)
+                 bf16:bool=False, # encoder under bfloat16 autocast (the sums stay float64)
                 ):
     "Exact (non-private) sums of φ1 (and φ2), per class when labelled, and the class counts: (dict of C×D float64, counts)."
     C = data.n_classes if labelled else 1
     dev = torch.device(device) if device is not None else next(encoder.parameters()).device
     encoder = encoder.to(dev)
+    if dev.type == 'cuda': encoder.to(memory_format=torch.channels_last)   # faster convolutions (NHWC) on GPUs
     sums, counts = None, torch.zeros(C, dtype=torch.float64)
     for x, y in tqdm(data.batches(batch_size, device=dev), total=math.ceil(len(data)/batch_size),
                      desc=f'embedding {data.name}', disable=not progress, leave=False):
@@ -42,7 +44,8 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
             if y is None or y.min() < 0 or y.max() >= C: raise ValueError(f"{data.name}: labels must lie in 0..{C-1}")
             onehot = torch.nn.functional.one_hot(y.to(dev), C).to(x.dtype)
         else: onehot = torch.ones(len(x), 1, dtype=x.dtype, device=dev)
-        feats = encoder.layer_features(x)
+        if dev.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
+        with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): feats = encoder.layer_features(x)
         if nonneg_phi1 and any((f < 0).any() for f in feats):
             raise ValueError("nonneg_phi1=True but φ1 has negative coordinates: use post-ReLU features (relu=True) or nonneg_phi1=False")
         if sums is None: sums = [torch.zeros(C, sum(f.shape[1] for f in feats), dtype=torch.float64, device=dev) for _ in range(moments)]
@@ -218,6 +221,8 @@ def release(data:ImageData, # the private images
             nonneg_phi1:bool=False, # φ1 ≥ 0 (post-ReLU encoder): sensitivity √2 instead of 2; checked on every image
             val_weight:float|None=None, # also release a validation copy of the φ1 sums with this noise weight (10: 1% of μ²)
             batch_size:int=100, device=None, seed:int|None=None, force:bool=False, progress:bool=True,
+            bf16:bool=False, # run the encoder under bfloat16 autocast (φ is still normalised and summed in float64)
+            world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`); None: this process embeds all of `data`
            ) -> Release:
     "Release the noisy (per-class) mean embeddings of `data` under (ε, δ)-DP, with a certificate."
     labelled = data.classes is not None if labelled is None else labelled
@@ -226,10 +231,16 @@ def release(data:ImageData, # the private images
     n = len(data)
     check_delta_vs_n(delta, n, force)                 # under add-remove, len(data) serves as the size bound the user knows
     plan = release_plan(moments, labelled, relation, count_weight, nonneg_phi1, val_weight).calibrate(eps, delta)
+    if world is not None: world.check_same('the data set and the encoder', [data.name, n, list(data.shape), encoder.identity()['weights_sha256']])
     g = _generator(seed)
-    sums, counts = feature_sums(data, encoder, moments, labelled, batch_size, device, progress, nonneg_phi1)
+    part = data if world is None else world.shard(data)                # each rank embeds its own contiguous block
+    lead = world is None or world.rank == 0
+    sums, counts = feature_sums(part, encoder, moments, labelled, batch_size, device, progress and lead, nonneg_phi1, bf16)
+    if world is not None: world.all_sum([*sums.values(), counts])      # exact sums over all ranks, before any noise
     if val_weight is not None: sums['val'] = sums['phi1'].clone()   # the same exact sums, noised independently below
-    noisy, ncounts = add_noise(sums, counts, plan, g)
+    if lead: noisy, ncounts = add_noise(sums, counts, plan, g)         # noise is drawn once, by rank 0 ...
+    else: noisy, ncounts = {k: torch.empty_like(s) for k, s in sums.items()}, (None if set(plan.sigmas).isdisjoint({'counts', 'n'}) else torch.empty_like(counts))
+    if world is not None: world.broadcast([*noisy.values(), *([] if ncounts is None else [ncounts])])   # ... and sent to the others
     val = noisy.pop('val', None)
     cert = plan.certificate()
     n = n if relation == 'replace-one' else None      # under add-remove n is private: only its noisy version leaves

@@ -35,15 +35,20 @@ class TrainConfig:
     sample_every:int=500        # steps between sample grids
     seed:int=0                  # seed of the training randomness (latents, labels, initialisation)
     device:str='cpu'            # where to train
+    log_every:int=20            # steps between copies of the losses to the host (log.csv still gets every step)
+    bf16:bool|None=None         # run the encoder under bfloat16 autocast (None: on CUDA only)
+    compile:bool|str|None=None  # torch.compile the feature computation (None: on CUDA only; a string names the backend)
 
     def __post_init__(self):
-        for k in ['steps', 'batch_size', 'ckpt_every', 'sample_every']:
+        for k in ['steps', 'batch_size', 'ckpt_every', 'sample_every', 'log_every']:
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         for k in ['lr', 'm_avg_lr']:
             if not getattr(self, k) > 0: raise ValueError(f"{k} must be > 0, got {getattr(self, k)!r}")
         if not 0 <= self.beta1 < 1: raise ValueError(f"beta1 must lie in [0, 1), got {self.beta1}")
         if self.moments not in (None, 1, 2): raise ValueError(f"moments must be 1 or 2, got {self.moments!r}")
         if self.class_weights not in ('counts', 'uniform'): raise ValueError(f"class_weights must be 'counts' or 'uniform', got {self.class_weights!r}")
+        if self.bf16 not in (None, True, False): raise ValueError(f"bf16 must be True, False or None (automatic), got {self.bf16!r}")
+        if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise ValueError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
 _SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10.)
@@ -102,14 +107,19 @@ class Matcher(nn.Module):
         self.register_buffer('started', torch.tensor(False))
         self.opt = torch.optim.Adam(self.v.parameters(), lr=lr, betas=(beta1, 0.999))
         self.w = weights                                                # class weights, mean 1
+        self._ready = False                                             # `started`, mirrored on the host (no device sync per step)
+
+    def load_state_dict(self, state, *args, **kwargs):
+        out = super().load_state_dict(state, *args, **kwargs)
+        self._ready = bool(state['started']); return out
 
     def update(self, fake:list) -> list:
         "One Adam step of v towards target − fake (the batch's per-class mean φ_k); returns the batch MMD² per moment."
         diffs = [t - f.detach() for t, f in zip(self.targets, fake)]
-        if not self.started:                                            # start v at the first observed difference
+        if not self._ready:                                             # start v at the first observed difference
             with torch.no_grad():
                 for v, d in zip(self.v, diffs): v.copy_(d)
-            self.started.fill_(True)
+            self.started.fill_(True); self._ready = True
         self.opt.zero_grad(set_to_none=True)
         sum(0.5*(v - d).square().sum() for v, d in zip(self.v, diffs)).backward()
         self.opt.step()
@@ -176,6 +186,10 @@ def save_grid(generator:Generator, path:Path, n_per_class:int=10, seed:int=1234,
     return path
 
 # %% ../nbs/05_train.ipynb #75884356
+def _to_device(t:torch.Tensor, dev:torch.device) -> torch.Tensor:
+    "Host → device without a synchronisation (through pinned memory) on CUDA."
+    return t.pin_memory().to(dev, non_blocking=True) if dev.type == 'cuda' else t.to(dev)
+
 def train(release:Release, # the release to match (never the private data)
           encoder:FeatureEncoder, # the public encoder the release names
           generator:Generator, # the generator to train (its initial weights are drawn from cfg.seed)
@@ -183,7 +197,8 @@ def train(release:Release, # the release to match (never the private data)
           out:str|Path|None=None, # run folder: checkpoints, log.csv, sample grids (None: keep nothing)
           resume:bool=True, # continue from out/ckpt.pt if it exists
           progress:bool=True, # progress bar
-          callback=None, # called as callback(step, losses) after every step (e.g. to stop early)
+          callback=None, # called as callback(step, losses) after every step, losses as 0-d tensors on the device (e.g. to stop early)
+          world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`): each computes its rows of every batch
          ) -> Generator:
     "Train `generator` to match `release`'s embedding; returns the trained generator."
     if not isinstance(release, Release): raise TypeError(f"train needs a Release (see dp_mepf.release), got {type(release).__name__}")
@@ -191,16 +206,20 @@ def train(release:Release, # the release to match (never the private data)
     moments = cfg.moments or release.moments
     if moments > release.moments: raise ValueError(f"cfg.moments={moments} but the release has only {list(release.sums)}")
     dev = torch.device(cfg.device)
+    lead = world is None or world.rank == 0                           # the one process that writes files and shows progress
     g = torch.Generator().manual_seed(cfg.seed)
     generator.to(dev).train(); encoder.to(dev)
+    if dev.type == 'cuda': generator.to(memory_format=torch.channels_last); encoder.to(memory_format=torch.channels_last)
     targets = [release.embedding(k).to(dev) for k in ['phi1', 'phi2'][:moments]]
-    C = generator.n_classes
+    C, B = generator.n_classes, cfg.batch_size
     matcher = Matcher(targets, cfg.m_avg_lr, cfg.beta1, class_weights(release, cfg.class_weights).to(dev)).to(dev)
     opt = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
     step, out = 0, (Path(out) if out is not None else None)
     rel_hash = _content_sha256(release._state())
+    if world is not None: world.check_same('the release, the encoder and the settings', [rel_hash, encoder.identity()['weights_sha256'], {k: v for k, v in asdict(cfg).items() if k != 'device'}])
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+        if lead: out.mkdir(parents=True, exist_ok=True)
+        if world is not None: world.barrier()
         ck = out/'ckpt.pt'
         if resume and ck.exists():
             s = _load_ckpt(ck)
@@ -213,11 +232,20 @@ def train(release:Release, # the release to match (never the private data)
             generator.load_state_dict(s['generator']); opt.load_state_dict(s['opt']); matcher.load_state_dict(s['matcher'])
             matcher.opt.load_state_dict(s['opt_v']); g.set_state(s['rng']); torch.set_rng_state(s['torch_rng'])
             step = s['step']
-        _trim_log(out/'log.csv', step)
-        for f in (out/'ckpts').glob('step_*.pt'):       # kept generators of a discarded future (or of an earlier run) are stale
-            if step == 0 or int(f.stem.split('_')[1]) > step: f.unlink()
+        if world is not None: world.barrier()                          # every rank has read the checkpoint before rank 0 tidies up
+        if lead:
+            _trim_log(out/'log.csv', step)
+            for f in (out/'ckpts').glob('step_*.pt'):   # kept generators of a discarded future (or of an earlier run) are stale
+                if step == 0 or int(f.stem.split('_')[1]) > step: f.unlink()
+    bf16 = dev.type == 'cuda' if cfg.bf16 is None else cfg.bf16
+    model = generator if world is None else world.wrap(generator)      # DDP, with batch norm over the global batch
+    def features(z):
+        x = model(z)
+        with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): return [f.float() for f in encoder.layer_features(x)]
+    comp = dev.type == 'cuda' if cfg.compile is None else cfg.compile
+    if comp: features = torch.compile(features, **({} if comp is True else dict(backend=comp)))
     def checkpoint():
-        if out is None: return
+        if out is None or not lead: return
         _atomic_save(dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
                           generator=generator.state_dict(), opt=opt.state_dict(), matcher=matcher.state_dict(),
                           opt_v=matcher.opt.state_dict(), rng=g.get_state(), torch_rng=torch.get_rng_state(),
@@ -227,35 +255,46 @@ def train(release:Release, # the release to match (never the private data)
             _atomic_save(dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
                               generator=generator.state_dict(), encoder=release.encoder, class_weights=matcher.w.cpu()),
                          out/'ckpts'/f'step_{step:07d}.pt')
-    bar = tqdm(total=cfg.steps, initial=step, desc='training', disable=not progress, leave=False)
-    log = None if out is None else open(out/'log.csv', 'a', newline='')
+    bar = tqdm(total=cfg.steps, initial=step, desc='training', disable=not (progress and lead), leave=False)
+    log = None if out is None or not lead else open(out/'log.csv', 'a', newline='')
+    pending = []                                                       # (step, seconds, losses still on the device)
+    def flush():                                                       # one host-device sync for all pending steps
+        if not pending: return
+        vals = torch.stack([torch.stack(p[2]) for p in pending]).tolist()
+        if w is not None:
+            for (s_, t_, _), v in zip(pending, vals): w.writerow([s_, f'{t_:.3f}'] + [f'{x:.6g}' for x in v])
+        bar.set_postfix(mmd2=f'{sum(vals[-1]):.4g}'); pending.clear()
     try:
         w = None if log is None else csv.writer(log)
         if w is not None and step == 0 and (out/'log.csv').stat().st_size == 0: w.writerow(['step', 'seconds'] + [f'mmd2_phi{k+1}' for k in range(moments)])
         t0 = time.time()
         while step < cfg.steps:
-            labels = balanced_labels(cfg.batch_size, C, g) if C else None
-            z = generator.latent(cfg.batch_size, labels, g).to(dev)
-            feats = encoder.layer_features(generator(z))
-            W = mean_weights(labels, C, cfg.batch_size, dev)
+            labels = balanced_labels(B, C, g) if C else None            # the global batch, drawn alike on every rank
+            z, W = generator.latent(B, labels, g, device='cpu'), mean_weights(labels, C, B)
+            if world is not None: z, W = world.rows(z), world.rows(W)  # this rank's rows of it
+            z, W = _to_device(z, dev), _to_device(W, dev)
+            feats = features(z)
             with torch.no_grad(): fake = phi_sums([f.detach() for f in feats], W, moments)
+            if world is not None: world.all_sum(fake)                  # the global batch's per-class means, on every rank
             mmd = matcher.update(fake)
             lg = matcher.generator_loss(feats, W)
+            if world is not None: lg = lg*world.size                   # DDP averages gradients; the loss is a sum over ranks
             opt.zero_grad(set_to_none=True); lg.backward(); opt.step()
             step += 1
-            losses = [x.item() for x in mmd] if (log is not None or progress or callback) else None
-            if w is not None: w.writerow([step, f'{time.time() - t0:.3f}'] + [f'{x:.6g}' for x in losses])
-            bar.update(1); bar.set_postfix(mmd2=f'{sum(losses):.4g}') if losses else None
+            if lead and (log is not None or progress): pending.append((step, time.time() - t0, [x.detach() for x in mmd]))
+            bar.update(1)
+            if step % cfg.log_every == 0 or step % cfg.ckpt_every == 0 or step == cfg.steps: flush()
             if step % cfg.ckpt_every == 0 or step == cfg.steps:
                 if log is not None: log.flush()
                 checkpoint()
-            if out is not None and (step % cfg.sample_every == 0 or step == cfg.steps):
+            if out is not None and lead and (step % cfg.sample_every == 0 or step == cfg.steps):
                 (out/'grids').mkdir(exist_ok=True)
                 save_grid(generator, out/'grids'/f'step_{step:07d}.png', title=f'step {step}')
-            if callback is not None: callback(step, losses)
+            if callback is not None: callback(step, [x.detach() for x in mmd])
     finally:
         bar.close()
         if log is not None: log.close()
+        if world is not None: world.unwrap(generator)
     return generator
 
 def _load_ckpt(path:Path) -> dict:
