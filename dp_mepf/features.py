@@ -151,7 +151,7 @@ def phi_sums(feats:list, # the hooked layers' outputs, N×D_l each (`FeatureEnco
     "Wᵀφ_k (C×D each), layer by layer without N×D intermediates; rows of f that are zero or not finite give φ = 0."
     if moments not in (1, 2): raise ValueError(f"moments must be 1 or 2, got {moments!r}")
     ok = torch.stack([torch.isfinite(f).all(1) for f in feats]).all(0)
-    feats = [torch.where(ok[:, None], f, 0.) for f in feats]      # an overflowing example contributes 0, not NaN (no `if`: no host sync)
+    if feats[0].is_cuda or not ok.all(): feats = [torch.where(ok[:, None], f, 0.) for f in feats]   # an overflowing example contributes 0, not NaN (on GPUs always: testing would wait for the GPU)
     f64, dt = torch.float64, dtype or feats[0].dtype
     feats, W = [f.to(dt) for f in feats], W.to(dt)
     inv = (1/torch.stack([f.abs().amax(1) for f in feats]).amax(0).clamp_min(torch.finfo(dt).tiny))[:, None]   # max|f·inv| = 1

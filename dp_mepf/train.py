@@ -24,7 +24,7 @@ __all__ = ['PRESETS', 'TrainConfig', 'preset', 'check_compatible', 'encoder_for'
 class TrainConfig:
     "Everything that determines a training run (saved in every checkpoint)."
     steps:int=1000              # generator updates
-    batch_size:int=64           # generated images per step
+    batch_size:int=64           # generated images per step, in all (under torchrun, split over the processes)
     lr:float=1e-3               # generator Adam learning rate
     m_avg_lr:float=1e-3         # Adam learning rate of the moving averages v
     beta1:float=0.5             # Adam β1 of both optimisers (as in the paper)
