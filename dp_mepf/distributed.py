@@ -77,17 +77,18 @@ class World:
         "This rank's block of the rows of a global batch."
         return x[slice(*shard_bounds(len(x), self.size, self.rank))]
 
+    def _in_place(self, tensors:list, collective):
+        for t in tensors:                                              # through the backend's device (NCCL: the GPU)
+            u = t.to(self.comm); collective(u)
+            if u is not t: t.copy_(u)
+
     def all_sum(self, tensors:list):
         "Replace every tensor by its sum over the ranks (in place)."
-        for t in tensors:
-            u = t.to(self.comm); dist.all_reduce(u)
-            if u is not t: t.copy_(u)
+        self._in_place(tensors, dist.all_reduce)
 
     def broadcast(self, tensors:list):
         "Overwrite every tensor with rank 0's (in place)."
-        for t in tensors:
-            u = t.to(self.comm); dist.broadcast(u, 0)
-            if u is not t: t.copy_(u)
+        self._in_place(tensors, lambda u: dist.broadcast(u, 0))
 
     def barrier(self):
         "Wait until every rank gets here."
