@@ -103,7 +103,7 @@ class World:
 def init_world(device:str|None=None, # the device asked for: 'cuda' means one GPU per rank (cuda:LOCAL_RANK)
               ) -> World|None:
     "Join the torchrun job this process belongs to (NCCL on CUDA, gloo otherwise); None when not started by torchrun."
-    if int(os.environ.get('WORLD_SIZE', '1')) <= 1: return None
+    if int(os.environ.get('WORLD_SIZE', '1')) <= 1 and 'TORCHELASTIC_RUN_ID' not in os.environ: return None   # not a job
     if not dist.is_initialized():
         cuda = torch.device(device).type == 'cuda' if device is not None else torch.cuda.is_available()
         if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
@@ -116,10 +116,18 @@ def local_device(device:str|None) -> str|None:
     return device
 
 # %% ../nbs/07_distributed.ipynb #cf741327
-def _all_sum(t:torch.Tensor) -> torch.Tensor:
-    "Sum over the ranks, differentiable: the gradient of each rank's input is the sum of the ranks' output gradients."
-    from torch.distributed._functional_collectives import all_reduce
-    return all_reduce(t, 'sum', dist.group.WORLD)
+def _sum_ranks(t:torch.Tensor) -> torch.Tensor:
+    from torch.distributed._functional_collectives import all_reduce, wait_tensor
+    return wait_tensor(all_reduce(t, 'sum', dist.group.WORLD))
+
+class _AllSum(torch.autograd.Function):
+    "Sum over the ranks; the gradient of each rank's input is the sum of the ranks' output gradients."
+    @staticmethod
+    def forward(ctx, t): return _sum_ranks(t)
+    @staticmethod
+    def backward(ctx, g): return _sum_ranks(g.contiguous())
+
+def _all_sum(t:torch.Tensor) -> torch.Tensor: return _AllSum.apply(t)
 
 class GlobalBatchNorm(nn.Module):
     "Stands in for a batch norm layer: in training, its statistics are those of the batch summed over all ranks."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_features.ipynb #10fb67b0
 from __future__ import annotations
-import hashlib, os, socket, urllib.error
+import functools, hashlib, os, socket, urllib.error
 from pathlib import Path
 import torch, torchvision
 from torch import nn
@@ -42,15 +42,13 @@ class FeatureEncoder(nn.Module):
         self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
         self._out, self._dims, self._sha = None, {}, None
-        for i, l in enumerate(self.layers): mods[l].register_forward_hook(self._hook(i))
+        for i, l in enumerate(self.layers): mods[l].register_forward_hook(functools.partial(self._record, i))
         nn.Module.train(self, False)
 
-    def _hook(self, i):
-        def hook(mod, inp, out):
-            if self._out is None: return            # the module was called outside the encoder
-            self._out[i] = out
-            if len(self._out) == len(self.layers): raise _Stop
-        return hook
+    def _record(self, i, mod, inp, out):        # a bound method, not a closure: copies and pickles rebind it to the copy
+        if self._out is None: return                # the module was called outside the encoder
+        self._out[i] = out
+        if len(self._out) == len(self.layers): raise _Stop
 
     def train(self, mode=True): return self   # always in eval mode
 
