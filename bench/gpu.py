@@ -1,9 +1,13 @@
-"""Throughput of training and of the release: float32 against the fast path (bf16 autocast for the encoder,
-channels_last and torch.compile on CUDA).
+"""Throughput of training and of the release: float32 against the fast path (bf16 autocast for the encoder and
+torch.compile).
 
 Training: the CIFAR-10 preset's step — labelled ResNet generator (32×32) matched through VGG19 (all its conv
 layers), batch 128, φ1+φ2 — in steps per second after a warm-up (which absorbs torch.compile's compilation).
 Release: `feature_sums` over CIFAR-shaped images (VGG19, φ1+φ2, per class) in images per second.
+
+"float32" is PyTorch's default precision: on a GPU with tensor cores its convolutions use TF32 (cuDNN's default; the
+JSON records it). The fast path adds bf16 autocast for the encoder and torch.compile (inductor); both runs use
+channels_last on CUDA, which the package always does there.
 
 VGG19's ImageNet weights cannot be had offline, so the encoder has random weights: throughput does not depend on
 the values of the weights. (The accuracy of bf16 is measured with real ImageNet weights in 05_train.)
@@ -76,7 +80,8 @@ def main():
     enc = get_encoder('vgg19', weights=None)
     rel = release(data, enc, 10., 0.5/n_img, moments=2, labelled=True, device=dev, progress=False)
     res = dict(device=device_name(dev), torch=torch.__version__, batch=batch, timed_steps=steps, warmup=warmup,
-               release_images=n_img, dim=rel.dim, compile=comp)
+               release_images=n_img, dim=rel.dim, compile=comp,
+               cudnn_tf32=dev.type == 'cuda' and torch.backends.cudnn.allow_tf32)
     for name, fast in [('float32', False), ('fast', True)]:
         res[f'release_img_s_{name}'] = time_release(data, enc, dev, fast, 500 if not s else 16)
         res[f'train_steps_s_{name}'] = time_training(rel, enc, dev, fast, compile_, batch, warmup, steps)
