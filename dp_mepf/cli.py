@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse, json, math, sys
 from pathlib import Path
 from fastcore.script import anno_parser
-from .privacy import release_plan, check_delta_vs_n, RELATIONS
+from .privacy import release_plan, check_budget, verify_certificate, RELATIONS
+from .io import DPMEPFError, atomic_write
 
 # %% auto #0
-__all__ = ['ERRORS', 'CLIError', 'sigma_table', 'dp_mepf_sigma', 'dp_mepf_release', 'dp_mepf_train', 'write_samples',
+__all__ = ['USER_ERRORS', 'CLIError', 'sigma_table', 'dp_mepf_sigma', 'dp_mepf_release', 'dp_mepf_train', 'write_samples',
            'dp_mepf_sample', 'run_eval', 'dp_mepf_eval', 'run_pipeline', 'dp_mepf_run']
 
 # %% ../nbs/09_cli.ipynb #3f1d38c4
@@ -25,24 +26,47 @@ def _device(name) -> str:
     import torch
     if name is None: return 'cuda' if torch.cuda.is_available() else 'cpu'
     try: d = torch.device(name)
-    except RuntimeError: raise ValueError(f"unknown device {name!r}: use cpu, cuda or cuda:N") from None
-    if d.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {name!r} asked for, but this machine has no CUDA GPU: use --device cpu")
+    except RuntimeError: raise DPMEPFError(f"unknown device {name!r}: use cpu, cuda or cuda:N") from None
+    if d.type == 'cuda' and not torch.cuda.is_available(): raise DPMEPFError(f"device {name!r} asked for, but this machine has no CUDA GPU: use --device cpu")
     return name
 
 def _one_process(prog):
     "Refuse to run under torchrun with several processes (they would all write the same files)."
     import os
     if int(os.environ.get('WORLD_SIZE', '1')) > 1:
-        raise RuntimeError(f"{prog} runs in one process: under torchrun use dp_mepf_release and dp_mepf_train, then {prog} without torchrun")
+        raise DPMEPFError(f"{prog} runs in one process: under torchrun use dp_mepf_release and dp_mepf_train, then {prog} without torchrun")
 
-ERRORS = (ValueError, FileNotFoundError, FileExistsError, ImportError, TypeError, RuntimeError, OSError)
+USER_ERRORS = (DPMEPFError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError)
+
+def _out_of_memory(ex) -> bool:
+    import torch
+    return isinstance(ex, (MemoryError, torch.cuda.OutOfMemoryError)) or (isinstance(ex, RuntimeError) and "can't allocate memory" in str(ex))
+
+def _main(prog:str, body, a):
+    "Run `body(a)`: the user's mistakes give one line and exit status 2, out-of-memory one line and 3, anything else its traceback."
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('always')
+        warnings.showwarning = lambda message, *_, **__: print(f"{prog}: warning: {message}", file=sys.stderr)
+        try: return body(a)
+        except USER_ERRORS as ex: raise CLIError(prog, (str(ex) or type(ex).__name__).splitlines()[0]) from None
+        except Exception as ex:
+            if not _out_of_memory(ex): raise
+            print(f"{prog}: out of memory ({type(ex).__name__}): try a smaller --batch_size"
+                  + (", or --device cpu" if 'cuda' in type(ex).__name__.lower() or 'CUDA' in str(ex) else ''), file=sys.stderr)
+            raise SystemExit(3) from None
 
 def _parse(spec, prog, argv):
-    "Parse `argv` with the docments of `spec`; argparse errors become one-line `CLIError`s."
+    "Parse `argv` with the docments of `spec` (`--a-b` is `--a_b`); argparse errors become one-line `CLIError`s."
     p = anno_parser(spec, prog=prog)
     def error(msg): raise CLIError(prog, f"{msg} (see {prog} --help)")
     p.error = error
-    return p.parse_args(sys.argv[1:] if argv is None else list(argv))
+    def spelled(x):
+        if not x.startswith('--'): return x
+        name, eq, val = x.partition('=')
+        alt = name.replace('-', '_')[:2].replace('_', '-') + name.replace('-', '_')[2:]
+        return alt + eq + val if alt in p._option_string_actions else x
+    return p.parse_args([spelled(x) for x in (sys.argv[1:] if argv is None else list(argv))])
 
 # %% ../nbs/09_cli.ipynb #ac2e0a02
 def _sigma_spec(eps:float=None, # target ε > 0
@@ -54,7 +78,8 @@ def _sigma_spec(eps:float=None, # target ε > 0
                 relation:str='replace-one', # neighbouring relation: replace-one or add-remove
                 count_weight:float=None, # relative noise weight of the counts (default √2: σ_counts = σ_φ1, which costs nothing)
                 val_weight:float=None, # also plan a validation copy of the φ1 sums with this noise weight (e.g. 10)
-                force:bool=False, # allow δ ≥ 1/n
+                force:bool=False, # allow δ ≥ 1/n (with a warning)
+                allow_large_eps:bool=False, # allow ε above 50, where the guarantee is vacuous (with a warning)
                 json:bool=False, # print the privacy certificate as JSON
                ):
     "Noise needed by a DP-MEPF release for a target (ε, δ), accounted exactly."
@@ -63,7 +88,7 @@ def _moments(releases):
     names = [r.strip() for r in releases.split(',') if r.strip()]
     if sorted(names) == ['phi1']: return 1
     if sorted(names) == ['phi1', 'phi2']: return 2
-    raise ValueError(f"--releases must be phi1 or phi1,phi2 (phi2 is matched together with phi1), got {releases!r}")
+    raise DPMEPFError(f"--releases must be phi1 or phi1,phi2 (phi2 is matched together with phi1), got {releases!r}")
 
 # %% ../nbs/09_cli.ipynb #1ac504c9
 def sigma_table(ledger, n=None, classes=10, labelled=False) -> str:
@@ -80,27 +105,28 @@ def sigma_table(ledger, n=None, classes=10, labelled=False) -> str:
                  f"(target ε = {eps:g}; {ledger.relation}; exact Gaussian DP)")
     return '\n'.join(lines)
 
+def _sigma(a):
+    if a.eps is None: raise DPMEPFError("--eps is required (the target ε, e.g. --eps 1)")
+    if a.n is not None and a.n < 1: raise DPMEPFError(f"--n must be a positive number of records, got {a.n}")
+    if a.classes < 1: raise DPMEPFError(f"--classes must be at least 1, got {a.classes}")
+    check_budget(a.eps, a.delta, a.n, a.allow_large_eps, a.force)
+    kw = {} if a.count_weight is None else dict(count_weight=a.count_weight)
+    L = release_plan(_moments(a.releases), a.labelled, a.relation, val_weight=a.val_weight, **kw).calibrate(a.eps, a.delta)
+    print(json.dumps(L.certificate(), indent=1, ensure_ascii=False) if a.json else sigma_table(L, a.n, a.classes, a.labelled))
+    return 0
+
 def dp_mepf_sigma(argv:list|None=None, # arguments (default: the command line)
                  ):
     "Console script: print the noise of a DP-MEPF release plan calibrated to (ε, δ)."
-    prog = 'dp_mepf_sigma'
-    a = _parse(_sigma_spec, prog, argv)
-    try:
-        if a.eps is None: raise ValueError("--eps is required (the target ε, e.g. --eps 1)")
-        if a.n is not None and a.n < 1: raise ValueError(f"--n must be a positive number of records, got {a.n}")
-        if a.classes < 1: raise ValueError(f"--classes must be at least 1, got {a.classes}")
-        if a.n is not None: check_delta_vs_n(a.delta, a.n, a.force)
-        kw = {} if a.count_weight is None else dict(count_weight=a.count_weight)
-        L = release_plan(_moments(a.releases), a.labelled, a.relation, val_weight=a.val_weight, **kw).calibrate(a.eps, a.delta)
-    except ValueError as ex: raise CLIError(prog, str(ex)) from None
-    print(json.dumps(L.certificate(), indent=1, ensure_ascii=False) if a.json else sigma_table(L, a.n, a.classes, a.labelled))
-    return 0
+    return _main('dp_mepf_sigma', _sigma, _parse(_sigma_spec, 'dp_mepf_sigma', argv))
 
 # %% ../nbs/09_cli.ipynb #995f1176
 def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10, celeba32, celeba64, folder
                   root:str=None, # data folder (default: the offline copies, if any)
                   split:str=None, # split (default: the data set's training data; CelebA: all images)
                   size:int=None, # resize the images to size×size
+                  mode:str=None, # folder: colour mode RGB (the default) or L (grey); every image is converted to it
+                  classes:str=None, # folder: comma-separated class names (default: the sorted sub-folder names, empty ones included)
                   encoder:str='vgg19', # public encoder (see dp_mepf.features.encoder_names)
                   weights:str='imagenet', # encoder weights: imagenet, a state-dict file, or random (tests only)
                   layers:str=None, # comma-separated layer names (default: the encoder's standard list)
@@ -116,45 +142,58 @@ def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10,
                   batch_size:int=100, # images per batch
                   device:str=None, # cpu, cuda, cuda:1, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
                   bf16:bool=False, # run the encoder under bfloat16 autocast (faster on GPUs; φ is still summed in float64)
-                  seed:int=None, # noise seed (makes the release reproducible, hence attackable: tests only)
-                  force:bool=False, # allow δ ≥ 1/n
+                  noise_seed:int=None, # seed of the noise (makes the release reproducible, hence attackable: tests only)
+                  force:bool=False, # allow δ ≥ 1/n (with a warning)
+                  allow_large_eps:bool=False, # allow ε above 50, where the guarantee is vacuous (with a warning)
                   out:str='run', # output folder
                   overwrite:bool=False, # replace a release already in OUT (a new release: its privacy cost adds up)
                  ):
     "Release the noisy mean embedding of a private data set under (ε, δ)-DP."
 
-def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
-                   ):
-    "Console script: one private release, written to OUT/release.pt and OUT/certificate.json."
-    prog = 'dp_mepf_release'
-    a = _parse(_release_spec, prog, argv)
+def _plan_checked(a, moments, labelled, relation='replace-one', val_weight=None):
+    "Check the budget, calibrate the plan and verify its certificate: everything about privacy that can fail, before any data."
+    check_budget(a.eps, a.delta, allow_large_eps=a.allow_large_eps)
+    verify_certificate(release_plan(moments, labelled, relation, val_weight=val_weight).calibrate(a.eps, a.delta).certificate())
+
+def _folder_options(a) -> dict:
+    "load_data's folder-only options from --mode and --classes."
+    kw = dict(mode=a.mode, classes=a.classes.split(',') if a.classes else None)
+    if a.data != 'folder':
+        if any(v is not None for v in kw.values()): raise DPMEPFError(f"--mode and --classes apply to --data folder only (the colour mode and classes of {a.data} are fixed)")
+        return {}
+    return {k: v for k, v in kw.items() if v is not None}
+
+def _release(a):
     from dp_mepf.features import get_encoder
     from dp_mepf.data import load_data
     from dp_mepf.release import release
     from dp_mepf.distributed import init_world, local_device
-    world = None
+    if a.eps is None: raise DPMEPFError("--eps is required (the target ε, e.g. --eps 1)")
+    _plan_checked(a, a.moments, a.labelled, a.relation, a.val_weight)
+    if a.batch_size < 1: raise DPMEPFError(f"--batch_size must be positive, got {a.batch_size}")
+    device = _device(a.device)
+    if (Path(a.out)/'release.pt').exists() and not a.overwrite:
+        raise FileExistsError(f"{Path(a.out)/'release.pt'} exists: choose another --out, or --overwrite (a second release adds to the privacy cost)")
+    data = load_data(a.data, a.root, split=a.split, size=a.size, **_folder_options(a))   # reads headers or files: no statistic yet
+    check_budget(a.eps, a.delta, len(data), a.allow_large_eps, a.force)
+    w = None if a.weights == 'random' else a.weights
+    enc = get_encoder(a.encoder, weights=w, layers=a.layers.split(',') if a.layers else None, relu=a.relu, pool=a.pool, size=a.enc_size)
+    world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
     try:
-        if a.eps is None: raise ValueError("--eps is required (the target ε, e.g. --eps 1)")
-        release_plan(a.moments, a.labelled, a.relation, val_weight=a.val_weight).calibrate(a.eps, a.delta)      # bad budgets fail before any work
-        if a.batch_size < 1: raise ValueError(f"--batch_size must be positive, got {a.batch_size}")
-        device = _device(a.device)
-        world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
         if world is not None: device = local_device(device)
-        if (Path(a.out)/'release.pt').exists() and not a.overwrite:
-            raise FileExistsError(f"{Path(a.out)/'release.pt'} exists: choose another --out, or --overwrite (a second release adds to the privacy cost)")
-        data = load_data(a.data, a.root, split=a.split, size=a.size)
-        check_delta_vs_n(a.delta, len(data), a.force)
-        w = None if a.weights == 'random' else a.weights
-        enc = get_encoder(a.encoder, weights=w, layers=a.layers.split(',') if a.layers else None, relu=a.relu, pool=a.pool, size=a.enc_size)
         r = release(data, enc, a.eps, a.delta, a.moments, a.labelled, a.relation, val_weight=a.val_weight, batch_size=a.batch_size,
-                    device=device, seed=a.seed, force=a.force, bf16=a.bf16, world=world)
+                    device=device, seed=a.noise_seed, force=a.force, bf16=a.bf16, world=world, allow_large_eps=a.allow_large_eps)
         if world is not None and world.rank > 0: return 0
-        path = r.save(Path(a.out), overwrite=a.overwrite)
-    except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
     finally:
         if world is not None: world.close()
+    path = r.save(Path(a.out), overwrite=a.overwrite)
     print(f"{r}\nwrote {path} and {path.with_name('certificate.json')}")
     return 0
+
+def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
+                   ):
+    "Console script: one private release, written to OUT/release.pt and OUT/certificate.json."
+    return _main('dp_mepf_release', _release, _parse(_release_spec, 'dp_mepf_release', argv))
 
 # %% ../nbs/09_cli.ipynb #f4b00f9c
 def _build_generator(name:str, release, seed:int):
@@ -164,7 +203,7 @@ def _build_generator(name:str, release, seed:int):
     torch.manual_seed(seed)
     C = len(release.classes) if release.labelled else 0
     if name == 'resnet':
-        if release.shape[0] != 3 or release.shape[1] != release.shape[2]: raise ValueError(f"the resnet generator makes square RGB images; the release's are {release.shape}")
+        if release.shape[0] != 3 or release.shape[1] != release.shape[2]: raise DPMEPFError(f"the resnet generator makes square RGB images; the release's are {release.shape}")
         return get_generator('resnet', n_classes=C, size=release.shape[-1])
     return get_generator(name, n_classes=C, out_shape=tuple(release.shape))
 
@@ -192,33 +231,32 @@ def _train_config(name:str, a) -> tuple:
     switch = dict(auto=None, on=True, off=False)
     for k in ['bf16', 'compile']:
         v = getattr(a, k, 'auto') or 'auto'
-        if k == 'bf16' and v not in switch: raise ValueError(f"--bf16 must be auto, on or off, got {v!r}")
+        if k == 'bf16' and v not in switch: raise DPMEPFError(f"--bf16 must be auto, on or off, got {v!r}")
         kw[k] = switch.get(v, v)
     return p, TrainConfig(**kw)
 
-def dp_mepf_train(argv:list|None=None):
-    "Console script: train a generator from a release file."
-    prog = 'dp_mepf_train'
-    a = _parse(_train_spec, prog, argv)
+def _train(a):
     from dp_mepf.release import load_release
     from dp_mepf.train import train, encoder_for
     from dp_mepf.distributed import init_world, local_device
     from dataclasses import replace
-    world = None
+    p, cfg = _train_config(a.preset, a)
+    r = load_release(a.release)
+    enc = encoder_for(r, a.weights)
+    world = init_world(cfg.device)                # under torchrun: the preset's batch is split over the ranks
     try:
-        p, cfg = _train_config(a.preset, a)
-        world = init_world(cfg.device)                # under torchrun: the preset's batch is split over the ranks
         if world is not None: cfg = replace(cfg, device=local_device(cfg.device))
-        r = load_release(a.release)
-        enc = encoder_for(r, a.weights)
         G = _build_generator(a.generator or p['generator'], r, cfg.seed)
         G = train(r, enc, G, cfg, out=a.out, resume=not a.fresh, world=world)
         if world is not None and world.rank > 0: return 0
-    except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
     finally:
         if world is not None: world.close()
     print(f"trained {type(G).__name__} for {cfg.steps} steps: {Path(a.out)/'ckpt.pt'}, {Path(a.out)/'log.csv'}, {Path(a.out)/'grids'}")
     return 0
+
+def dp_mepf_train(argv:list|None=None):
+    "Console script: train a generator from a release file."
+    return _main('dp_mepf_train', _train, _parse(_train_spec, 'dp_mepf_train', argv))
 
 # %% ../nbs/09_cli.ipynb #0f937526
 def _sample_spec(ckpt:str='run/ckpt.pt', # checkpoint (or its run folder)
@@ -233,28 +271,28 @@ def _sample_spec(ckpt:str='run/ckpt.pt', # checkpoint (or its run folder)
 def write_samples(ckpt, n:int, out, labels:str='balanced', seed:int|None=None, device:str='cpu') -> Path:
     "Sample `n` images from a checkpoint into `out` (uint8 images, labels) and a PNG grid beside it."
     import torch
-    from dp_mepf.train import load_generator, sample, save_grid, _atomic_save, _load_ckpt
-    if n < 1: raise ValueError(f"--n must be positive, got {n}")
+    from dp_mepf.train import load_generator, sample, save_grid, _load_ckpt
+    if n < 1: raise DPMEPFError(f"--n must be positive, got {n}")
     G = load_generator(ckpt, device)
     ck = Path(ckpt) if Path(ckpt).is_file() else Path(ckpt)/'ckpt.pt'
     w = _load_ckpt(ck).get('class_weights')
     x, y = sample(G, n, labels=labels, weights=w, seed=seed)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_save(dict(images=(x*255).round().to(torch.uint8), labels=y, generator=G.config, checkpoint=str(ck)), out)
+    smp = dict(images=(x*255).round().to(torch.uint8), labels=y, generator=G.config, checkpoint=str(ck))
+    atomic_write(out, lambda p: torch.save(smp, p))
     run = ck.parent.parent if ck.parent.name == 'ckpts' else ck.parent
     save_grid(G, out.with_suffix('.png'), title=f"{run.name}: samples (step {_load_ckpt(ck)['step']})")
     return out
 
-def dp_mepf_sample(argv:list|None=None):
-    "Console script: synthetic images from a checkpoint."
-    prog = 'dp_mepf_sample'
-    a = _parse(_sample_spec, prog, argv)
-    try:
-        _one_process(prog)
-        out = write_samples(a.ckpt, a.n, a.out, a.labels, a.seed, _device(a.device))
-    except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
+def _sample(a):
+    _one_process('dp_mepf_sample')
+    out = write_samples(a.ckpt, a.n, a.out, a.labels, a.seed, _device(a.device))
     print(f"wrote {a.n} images to {out} and a grid to {out.with_suffix('.png')}")
     return 0
+
+def dp_mepf_sample(argv:list|None=None):
+    "Console script: synthetic images from a checkpoint."
+    return _main('dp_mepf_sample', _sample, _parse(_sample_spec, 'dp_mepf_sample', argv))
 
 # %% ../nbs/09_cli.ipynb #d2b3f0f2
 def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
@@ -265,6 +303,7 @@ def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
                models:str=None, # comma-separated classifiers: logreg, mlp, cnn, resnet9 (default: by image type)
                seeds:int=1, # classifier seeds 0 … seeds−1 (mean and spread)
                root:str=None, # folder of the real data (default: the offline copies)
+               real_split:str=None, # real split to report on (default: the public split disjoint from the released one; any other is marked non-private)
                fid_real:int=None, # use only this many real images for FID
                fid_network:str='auto', # FID network: auto (torch-fidelity's weights if downloaded, else the packaged file), packaged, torch-fidelity
                weights:str=None, # the encoder's weights file, if the release used one (for selection)
@@ -288,102 +327,127 @@ def run_eval(a, encoder=None, auto:bool=True) -> dict:
     from dp_mepf.eval import evaluate_run, MODELS
     from dp_mepf.release import load_release
     from dp_mepf.train import encoder_for
-    if a.seeds < 1: raise ValueError(f"--seeds must be at least 1, got {a.seeds}")
-    if a.select not in ('auto', 'val', 'last'): raise ValueError(f"--select must be auto, val or last, got {a.select!r}")
+    if a.seeds < 1: raise DPMEPFError(f"--seeds must be at least 1, got {a.seeds}")
+    if a.select not in ('auto', 'val', 'last'): raise DPMEPFError(f"--select must be auto, val or last, got {a.select!r}")
     models = [x.strip() for x in a.models.split(',') if x.strip()] if a.models else None
     device = _device(a.device)
     r = load_release(a.release or a.run)
     down, fid = a.downstream, a.fid
     if auto and not (down or fid): down, fid = r.labelled, not r.labelled
     if encoder is None and r.val is not None and a.select != 'last' and any((Path(a.run)/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, a.weights)
-    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, fid_real=a.fid_real, fid_network=getattr(a, 'fid_network', 'auto'), release=a.release,
-                        encoder=encoder, device=device)
+    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, real_split=a.real_split,
+                        fid_real=a.fid_real, fid_network=getattr(a, 'fid_network', 'auto'), release=a.release, encoder=encoder, device=device)
+
+def _eval(a):
+    _one_process('dp_mepf_eval')
+    m = run_eval(a)
+    print(_eval_summary(m) + f"\nwrote {Path(a.run)/'metrics.json'}")
+    return 0
 
 def dp_mepf_eval(argv:list|None=None):
     "Console script: evaluate a run folder into RUN/metrics.json."
-    prog = 'dp_mepf_eval'
-    a = _parse(_eval_spec, prog, argv)
-    try:
-        _one_process(prog)
-        m = run_eval(a)
-    except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
-    print(_eval_summary(m) + f"\nwrote {Path(a.run)/'metrics.json'}")
-    return 0
+    return _main('dp_mepf_eval', _eval, _parse(_eval_spec, 'dp_mepf_eval', argv))
 
 # %% ../nbs/09_cli.ipynb #87a75f42
 def _run_spec(preset:str='quickstart', # quickstart, mnist, fmnist, cifar10, cifar10_unlabelled, celeba32, celeba64
               out:str='runs/quickstart', # run folder
               root:str=None, # data folder (default: the offline copies, if any)
               eps:float=None, delta:float=None, # override the preset's privacy target
-              encoder:str=None, weights:str='imagenet', # public encoder and its weights (imagenet, a file, or random)
+              encoder:str=None, weights:str='imagenet', # public encoder (a name or a saved network file) and its weights (imagenet, a file, or random)
+              layers:str=None, # comma-separated layer names to take features from (default: the encoder's standard list)
               steps:int=None, batch_size:int=None, lr:float=None, m_avg_lr:float=None, seed:int=None, # training overrides
+              ckpt_every:int=None, sample_every:int=None, # steps between checkpoints and between sample grids
               n_samples:int=10000, # synthetic images to draw at the end (and to evaluate)
               fid:bool=False, # also compute FID in the evaluation (slow on a CPU)
               no_eval:bool=False, # skip the evaluation (checkpoint selection and metrics.json)
               device:str=None, # cpu, cuda, ... (default: cuda if available)
-              force:bool=False, # allow δ ≥ 1/n
+              noise_seed:int=None, # seed of the release's noise (makes it reproducible, hence attackable: tests only)
+              force:bool=False, # allow δ ≥ 1/n (with a warning)
+              allow_large_eps:bool=False, # allow ε above 50, where the guarantee is vacuous (with a warning)
               overwrite:bool=False, # start over in a folder that holds an earlier run (a new release: its privacy cost adds up)
              ):
     "Run DP-MEPF end to end: private release, generator training, sampling."
 
+_RUN_FILES = ['run.json', 'release.pt', 'certificate.json', 'ckpt.pt', 'log.csv', 'samples.pt', 'samples.png', 'summary.json', 'metrics.json', 'grids', 'ckpts']
+
+def _run_folder(out:Path, settings:dict, overwrite:bool) -> bool:
+    "Prepare the run folder; True when it holds a release of an interrupted run with the same settings, to resume."
+    if (out/'release.pt').exists():
+        if overwrite:
+            import shutil
+            for f in _RUN_FILES: (shutil.rmtree if (out/f).is_dir() else (lambda x: x.unlink(missing_ok=True)))(out/f)
+        else:
+            prev = json.loads((out/'run.json').read_text(encoding='utf-8')) if (out/'run.json').is_file() else None
+            if prev != settings:
+                raise FileExistsError(f"{out} holds an earlier run{' with other settings' if prev else ''}: choose another --out, "
+                                      f"or --overwrite (a new release adds to the privacy cost)")
+            return True
+    return False
+
 def run_pipeline(a) -> dict:
-    "Release → train → select and evaluate → sample into `a.out`; returns the summary (also written to summary.json)."
+    "Release → train → select and evaluate → sample into `a.out`, resuming an interrupted run; returns the summary (also summary.json)."
     import time, torch, platform
     from dataclasses import asdict
     from dp_mepf import __version__
     from dp_mepf.data import load_data
     from dp_mepf.features import get_encoder
-    from dp_mepf.release import release
+    from dp_mepf.release import release, load_release
     from dp_mepf.train import train
+    from dp_mepf.io import remove_stale_tmp
     out = Path(a.out); t0 = time.time(); times = {}
     p, cfg = _train_config(a.preset, a)
     eps, delta = a.eps if a.eps is not None else p['eps'], a.delta if a.delta is not None else p['delta']
-    release_plan(p['moments'], p['labelled'], val_weight=p.get('val_weight')).calibrate(eps, delta)   # bad settings fail before any work
-    if a.n_samples < 1: raise ValueError(f"--n_samples must be positive, got {a.n_samples}")
-    if (out/'release.pt').exists():
-        if not a.overwrite: raise FileExistsError(f"{out} holds an earlier run: choose another --out, or --overwrite (a new release adds to the privacy cost)")
-        import shutil
-        for f in ['release.pt', 'certificate.json', 'ckpt.pt', 'log.csv', 'samples.pt', 'samples.png', 'summary.json', 'metrics.json', 'grids', 'ckpts']:
-            (shutil.rmtree if (out/f).is_dir() else (lambda x: x.unlink(missing_ok=True)))(out/f)
-    data = load_data(p['data'], a.root, size=p['size'])
-    check_delta_vs_n(delta, len(data), a.force)
-    enc = get_encoder(a.encoder or p['encoder'], weights=None if a.weights == 'random' else a.weights, pool=p['pool'], size=p['enc_size'])
-    r = release(data, enc, eps, delta, p['moments'], p['labelled'], val_weight=p.get('val_weight'), device=cfg.device, force=a.force)
-    del data                                                                         # the private data are not needed any more
-    rel_path = r.save(out); times['release_s'] = round(time.time() - t0, 2)
-    t = time.time()
+    _plan_checked(argparse.Namespace(eps=eps, delta=delta, allow_large_eps=a.allow_large_eps), p['moments'], p['labelled'], val_weight=p.get('val_weight'))
+    if a.n_samples < 1: raise DPMEPFError(f"--n_samples must be positive, got {a.n_samples}")
+    settings = {k: v for k, v in sorted(vars(a).items()) if k not in ('out', 'overwrite', 'device')}
+    resumed = _run_folder(out, settings, a.overwrite)
+    if resumed and (out/'summary.json').is_file(): return dict(json.loads((out/'summary.json').read_text(encoding='utf-8')), already_complete=True)
+    enc = get_encoder(a.encoder or p['encoder'], weights=None if a.weights == 'random' else a.weights,
+                      layers=a.layers.split(',') if a.layers else None, pool=p['pool'], size=p['enc_size'])
+    if resumed: r, rel_path = load_release(out), out/'release.pt'                  # the release is never made twice
+    else:
+        data = load_data(p['data'], a.root, size=p['size'])
+        check_budget(eps, delta, len(data), a.allow_large_eps, a.force)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write(out/'run.json', settings)                                     # nothing is written before every check has passed
+        r = release(data, enc, eps, delta, p['moments'], p['labelled'], val_weight=p.get('val_weight'), device=cfg.device,
+                    seed=a.noise_seed, force=a.force, allow_large_eps=a.allow_large_eps)
+        del data                                                                     # the private data are not needed any more
+        rel_path = r.save(out)
+    remove_stale_tmp(out)
+    times['release_s'] = round(time.time() - t0, 2); t = time.time()
     G = _build_generator(p['generator'], r, cfg.seed)
-    train(r, enc, G, cfg, out=out)
+    train(r, enc, G, cfg, out=out, resume=resumed)
     times['train_s'] = round(time.time() - t, 2); t = time.time()
     metrics, ckpt = None, out/'ckpt.pt'
     if not a.no_eval:
         ev = argparse.Namespace(run=str(out), downstream=p['labelled'], fid=a.fid, n=a.n_samples, select='auto', models=None, seeds=1,
-                                root=a.root, fid_real=None, weights=None, release=None, device=cfg.device)
+                                root=a.root, real_split=None, fid_real=None, weights=None, release=None, device=cfg.device)
         try: metrics = run_eval(ev, enc, auto=False); ckpt = Path(metrics['checkpoint']['checkpoint'])
-        except ERRORS as ex:                                                        # the run is not lost: sample the last checkpoint
+        except USER_ERRORS as ex:                                                   # the run is not lost: sample the last checkpoint
             print(f"evaluation failed ({type(ex).__name__}: {str(ex).splitlines()[0]}); sampling the last checkpoint", file=sys.stderr)
             metrics = dict(error=f"{type(ex).__name__}: {ex}")
         times['eval_s'] = round(time.time() - t, 2); t = time.time()
-    smp = write_samples(ckpt, a.n_samples, out/'samples.pt', device=cfg.device)
+    smp = write_samples(ckpt, a.n_samples, out/'samples.pt', seed=cfg.seed, device=cfg.device)   # seeded: a resumed run draws the same images
     times['sample_s'] = round(time.time() - t, 2); times['total_s'] = round(time.time() - t0, 2)
     summary = dict(preset=a.preset, settings=dict(p, eps=eps, delta=delta, encoder=enc.name, weights=a.weights, train=asdict(cfg)),
-                   certificate=r.certificate, times=times, metrics=metrics,
+                   certificate=r.certificate, times=times, resumed=resumed, metrics=metrics,
                    paths=dict(release=str(rel_path), certificate=str(rel_path.with_name('certificate.json')), checkpoint=str(ckpt), metrics=None if metrics is None else str(out/'metrics.json'),
                               log=str(out/'log.csv'), samples=str(smp), samples_grid=str(smp.with_suffix('.png'))),
                    software=dict(dp_mepf=__version__, torch=torch.__version__, python=platform.python_version(), device=cfg.device))
-    (out/'summary.json').write_text(json.dumps(summary, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+    atomic_write(out/'summary.json', summary)
     return summary
 
-def dp_mepf_run(argv:list|None=None):
-    "Console script: the whole private pipeline; with no arguments, the quick start on built-in data."
-    prog = 'dp_mepf_run'
-    a = _parse(_run_spec, prog, argv)
-    try:
-        _one_process(prog)
-        s = run_pipeline(a)
-    except ERRORS as ex: raise CLIError(prog, str(ex).splitlines()[0]) from None
+def _run(a):
+    _one_process('dp_mepf_run')
+    s = run_pipeline(a)
     c = s['certificate']
-    print(f"done in {s['times']['total_s']:.0f} s: ε = {c['epsilon']:.4g} at δ = {c['delta']:g} ({c['neighbouring']})\n"
+    print(('already complete (--overwrite to start over)' if s.get('already_complete') else f"done in {s['times']['total_s']:.0f} s")
+          + f": ε = {c['epsilon']:.4g} at δ = {c['delta']:g} ({c['neighbouring']})\n"
           + ('' if s['metrics'] is None else _eval_summary(s['metrics']) + '\n') +
           f"samples: {s['paths']['samples_grid']}\nsummary: {Path(a.out)/'summary.json'}")
     return 0
+
+def dp_mepf_run(argv:list|None=None):
+    "Console script: the whole private pipeline; with no arguments, the quick start on built-in data."
+    return _main('dp_mepf_run', _run, _parse(_run_spec, 'dp_mepf_run', argv))

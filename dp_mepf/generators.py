@@ -9,6 +9,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
+from .io import DPMEPFError
 
 # %% auto #0
 __all__ = ['GENERATORS', 'Generator', 'balanced_labels', 'UpBlock', 'ResnetG', 'ConvCondGen', 'get_generator']
@@ -21,9 +22,9 @@ class Generator(nn.Module):
                  out_shape:tuple, # (C, H, W) of the images produced
                 ):
         super().__init__()
-        if n_classes < 0: raise ValueError(f"n_classes must be >= 0 (0: unconditional), got {n_classes}")
+        if n_classes < 0: raise DPMEPFError(f"n_classes must be >= 0 (0: unconditional), got {n_classes}")
         if z_dim <= n_classes:
-            raise ValueError(f"z_dim ({z_dim}) must exceed n_classes ({n_classes}): the latent holds the one-hot label and at least one Gaussian entry")
+            raise DPMEPFError(f"z_dim ({z_dim}) must exceed n_classes ({n_classes}): the latent holds the one-hot label and at least one Gaussian entry")
         self.z_dim, self.n_classes, self.out_shape = int(z_dim), int(n_classes), tuple(int(s) for s in out_shape)
 
     @property
@@ -33,24 +34,24 @@ class Generator(nn.Module):
         "Accept z as n × z_dim (or n × z_dim × 1 × 1) and return n × z_dim."
         if z.ndim == 4 and z.shape[2:] == (1, 1): z = z.flatten(1)
         if z.ndim != 2 or z.shape[1] != self.z_dim:
-            raise ValueError(f"expected latents of shape (n, {self.z_dim}), got {tuple(z.shape)}")
+            raise DPMEPFError(f"expected latents of shape (n, {self.z_dim}), got {tuple(z.shape)}")
         return z
 
 # %% ../nbs/04_generators.ipynb #e9bf0759
 @patch
 def _check_labels(self:Generator, n, labels):
     "Validate `n` and `labels` against the generator's conditioning; return labels as a 1-D LongTensor or None."
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise DPMEPFError(f"n must be a positive int, got {n!r}")
     if not self.conditional:
-        if labels is not None: raise ValueError("labels given to an unconditional generator (n_classes = 0)")
+        if labels is not None: raise DPMEPFError("labels given to an unconditional generator (n_classes = 0)")
         return None
-    if labels is None: raise ValueError(f"a conditional generator (n_classes = {self.n_classes}) needs one label per sample")
+    if labels is None: raise DPMEPFError(f"a conditional generator (n_classes = {self.n_classes}) needs one label per sample")
     labels = torch.as_tensor(labels)
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
-        raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.shape != (n,): raise ValueError(f"expected {n} labels (shape ({n},)), got shape {tuple(labels.shape)}")
+        raise DPMEPFError(f"labels must be integers, got dtype {labels.dtype}")
+    if labels.shape != (n,): raise DPMEPFError(f"expected {n} labels (shape ({n},)), got shape {tuple(labels.shape)}")
     if labels.min() < 0 or labels.max() >= self.n_classes:
-        raise ValueError(f"labels must lie in 0..{self.n_classes - 1}, got values in {labels.min().item()}..{labels.max().item()}")
+        raise DPMEPFError(f"labels must lie in 0..{self.n_classes - 1}, got values in {labels.min().item()}..{labels.max().item()}")
     return labels.long()
 
 @patch
@@ -83,12 +84,12 @@ def balanced_labels(n:int, # number of labels
                     weights=None, # length-C non-negative class weights (None: uniform)
                    ) -> torch.Tensor:
     "n labels (LongTensor): floor(n·w_c/Σw) of class c, the rest to distinct random classes ∝ w, shuffled."
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0: raise ValueError(f"n must be a non-negative int, got {n!r}")
-    if n_classes < 1: raise ValueError(f"n_classes must be >= 1, got {n_classes}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0: raise DPMEPFError(f"n must be a non-negative int, got {n!r}")
+    if n_classes < 1: raise DPMEPFError(f"n_classes must be >= 1, got {n_classes}")
     w = torch.ones(n_classes, dtype=torch.float64) if weights is None else torch.as_tensor(weights, dtype=torch.float64).cpu()
-    if w.shape != (n_classes,): raise ValueError(f"weights must have shape ({n_classes},), got {tuple(w.shape)}")
+    if w.shape != (n_classes,): raise DPMEPFError(f"weights must have shape ({n_classes},), got {tuple(w.shape)}")
     if not torch.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-        raise ValueError(f"weights must be finite, non-negative and not all zero, got {w.tolist()}")
+        raise DPMEPFError(f"weights must be finite, non-negative and not all zero, got {w.tolist()}")
     target = n*w/w.sum()
     counts = target.floor().long()
     r = n - int(counts.sum())
@@ -129,8 +130,8 @@ class ResnetG(Generator):
                  size:int=32, # image side: 32 or 64
                  ngf:int=64, # width of the last block; widths double towards the input
                 ):
-        if size not in (32, 64): raise ValueError(f"ResnetG supports size 32 or 64, got {size}")
-        if ngf < 1: raise ValueError(f"ngf must be >= 1, got {ngf}")
+        if size not in (32, 64): raise DPMEPFError(f"ResnetG supports size 32 or 64, got {size}")
+        if ngf < 1: raise DPMEPFError(f"ngf must be >= 1, got {ngf}")
         super().__init__(z_dim, n_classes, (3, size, size))
         n_blocks = int(math.log2(size)) - 2
         self.size, self.ngf = size, ngf
@@ -157,7 +158,7 @@ class ConvCondGen(Generator):
                 ):
         c, h, w = (int(s) for s in out_shape)
         if min(c, h, w) < 1 or h % 4 or w % 4:
-            raise ValueError(f"out_shape must be (C, H, W) with H and W positive multiples of 4, got {tuple(out_shape)}")
+            raise DPMEPFError(f"out_shape must be (C, H, W) with H and W positive multiples of 4, got {tuple(out_shape)}")
         super().__init__(z_dim, n_classes, (c, h, w))
         self.hidden, self.start = hidden, (16, h//4, w//4)
         self.fc1, self.bn1 = nn.Linear(z_dim, hidden), nn.BatchNorm1d(hidden)
@@ -184,5 +185,5 @@ def get_generator(name:str, # a key of `GENERATORS`
                  ) -> Generator:
     "Build the generator called `name` with keyword arguments `kw`."
     classes = {'resnet': ResnetG, 'convcond': ConvCondGen}
-    if name not in classes: raise ValueError(f"unknown generator {name!r}; choose one of {list(GENERATORS)}")
+    if name not in classes: raise DPMEPFError(f"unknown generator {name!r}; choose one of {list(GENERATORS)}")
     return classes[name](**kw)

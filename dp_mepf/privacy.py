@@ -4,31 +4,35 @@
 
 # %% ../nbs/00_privacy.ipynb #25102eca
 from __future__ import annotations
-import json, math
+import json, math, warnings
 from dataclasses import dataclass
 from scipy.special import log_ndtr, ndtr, ndtri
 from scipy.optimize import brentq
 from fastcore.basics import patch
 import numpy as np
 from . import __version__
+from .io import DPMEPFError
 
 # %% auto #0
-__all__ = ['RELATIONS', 'DELTA_GRID', 'gdp_log_delta', 'gdp_delta', 'gdp_eps', 'gdp_mu', 'compose_mu', 'classical_sigma',
-           'sum_sensitivity', 'count_sensitivity', 'Entry', 'Case', 'PrivacyLedger', 'release_plan', 'check_delta_vs_n',
-           'verify_certificate']
+__all__ = ['EPS_MAX', 'MU_MAX', 'RELATIONS', 'DELTA_GRID', 'EPS_CEILING', 'gdp_log_delta', 'gdp_delta', 'gdp_eps', 'gdp_mu',
+           'compose_mu', 'classical_sigma', 'sum_sensitivity', 'count_sensitivity', 'Entry', 'Case', 'PrivacyLedger',
+           'release_plan', 'check_delta_vs_n', 'check_budget', 'verify_certificate']
 
 # %% ../nbs/00_privacy.ipynb #699f12ff
+EPS_MAX = 1e12     # the largest ε the accountant solves for (checked below); no ε near it means anything
+MU_MAX = 1e7       # the largest μ it accounts (ε ≈ 5·10¹³ at δ = 1e-5)
+
 def _check_eps(eps, strict=True):
     if not np.all(np.isfinite(eps)) or np.any(np.asarray(eps) < 0) or (strict and np.any(np.asarray(eps) <= 0)):
-        raise ValueError(f"epsilon must be a finite number {'>' if strict else '>='} 0, got {eps!r}")
+        raise DPMEPFError(f"epsilon must be a finite number {'>' if strict else '>='} 0, got {eps!r}")
 
 def _check_delta(delta):
     if not np.all(np.isfinite(delta)) or np.any(np.asarray(delta) <= 0) or np.any(np.asarray(delta) >= 1):
-        raise ValueError(f"delta must lie strictly between 0 and 1 (typically below 1/n), got {delta!r}")
+        raise DPMEPFError(f"delta must lie strictly between 0 and 1 (typically below 1/n), got {delta!r}")
 
 def _check_pos(x, what):
     if not np.all(np.isfinite(x)) or np.any(np.asarray(x) <= 0):
-        raise ValueError(f"{what} must be a finite number > 0, got {x!r}")
+        raise DPMEPFError(f"{what} must be a finite number > 0, got {x!r}")
 
 def _scalar(x): return float(x) if np.ndim(x) == 0 else x
 
@@ -57,6 +61,7 @@ def gdp_eps(delta, # target δ in (0, 1)
            ) -> float:
     "The smallest ε with δ(ε; μ) ≤ `delta`: the inverse of the exact privacy curve."
     _check_delta(delta); _check_pos(mu, 'mu')
+    if mu > MU_MAX: raise DPMEPFError(f"mu={mu:g} is beyond what this accountant computes (mu ≤ {MU_MAX:g}): such a release protects nothing")
     delta, mu = float(delta), float(mu)
     ld = math.log(delta)
     if gdp_log_delta(0., mu) <= ld: return 0.
@@ -69,11 +74,12 @@ def gdp_eps(delta, # target δ in (0, 1)
     return e
 
 # %% ../nbs/00_privacy.ipynb #05074f38
-def gdp_mu(eps,   # target ε > 0
+def gdp_mu(eps,   # target ε in (0, EPS_MAX]
            delta, # target δ in (0, 1)
           ) -> float:
     "The largest μ for which a μ-GDP mechanism is (ε, δ)-DP (relative error ≲ 1e-12, never above)."
     _check_eps(eps); _check_delta(delta)
+    if eps > EPS_MAX: raise DPMEPFError(f"epsilon={eps:g} is beyond what this accountant computes (epsilon ≤ {EPS_MAX:g}): such a release protects nothing")
     eps, ld = float(eps), math.log(delta)
     f = lambda t: max(gdp_log_delta(eps, math.exp(t)), -1e300) - ld
     lo, hi = -1., 1.
@@ -90,7 +96,7 @@ def compose_mu(mus, # the μ_i of the individual Gaussian releases
               ) -> float:
     "μ of the joint release of independent μ_i-GDP mechanisms: √(Σ μ_i²), exactly."
     mus = np.asarray(list(mus), float)
-    if mus.size == 0: raise ValueError("nothing to compose: the plan has no releases")
+    if mus.size == 0: raise DPMEPFError("nothing to compose: the plan has no releases")
     _check_pos(mus, 'every mu_i')
     return float(np.sqrt(np.sum(mus**2)))
 
@@ -108,7 +114,7 @@ RELATIONS = {
 
 def _check_relation(relation):
     if relation not in RELATIONS:
-        raise ValueError(f"relation must be one of {sorted(RELATIONS)}, got {relation!r}")
+        raise DPMEPFError(f"relation must be one of {sorted(RELATIONS)}, got {relation!r}")
 
 def sum_sensitivity(relation:str='replace-one', # neighbouring relation: 'replace-one' or 'add-remove'
                     nonneg:bool=False,          # are the unit vectors non-negative (φ2, post-ReLU φ1)?
@@ -159,10 +165,10 @@ class PrivacyLedger:
             weight:float|None=None, # ... or a relative noise weight w > 0 (default 1): σ = m·w·Δ
            ):
         "Register a planned release; returns the ledger."
-        if any(e.name == name for e in self.entries): raise ValueError(f"a release named {name!r} is already in the plan")
+        if any(e.name == name for e in self.entries): raise DPMEPFError(f"a release named {name!r} is already in the plan")
         _check_pos(sensitivity, f'the sensitivity of {name!r}')
-        if not derivation or not derivation.strip(): raise ValueError(f"give a one-line derivation of the sensitivity of {name!r}")
-        if sigma is not None and weight is not None: raise ValueError(f"give {name!r} either sigma or weight, not both")
+        if not derivation or not derivation.strip(): raise DPMEPFError(f"give a one-line derivation of the sensitivity of {name!r}")
+        if sigma is not None and weight is not None: raise DPMEPFError(f"give {name!r} either sigma or weight, not both")
         if sigma is not None: _check_pos(sigma, f'sigma of {name!r}')
         else: weight = 1. if weight is None else weight; _check_pos(weight, f'the noise weight of {name!r}')
         self.entries.append(Entry(name, float(sensitivity), derivation.strip(),
@@ -179,11 +185,11 @@ def add_case(self:PrivacyLedger, name:str, # the kind of neighbouring pair
     "Declare a kind of neighbouring pair with its own sensitivity bounds; μ is the largest over the cases."
     names = {e.name: e.sensitivity for e in self.entries}
     unknown = set(sensitivities) - set(names)
-    if unknown: raise ValueError(f"case {name!r} names releases not in the plan: {sorted(unknown)}")
+    if unknown: raise DPMEPFError(f"case {name!r} names releases not in the plan: {sorted(unknown)}")
     for k, v in sensitivities.items():
         if not (np.isfinite(v) and 0 <= v <= names[k]):
-            raise ValueError(f"case {name!r}: the bound for {k!r} must lie in [0, {names[k]:g}] (its sensitivity), got {v!r}")
-    if not derivation or not derivation.strip(): raise ValueError(f"give the derivation of case {name!r}")
+            raise DPMEPFError(f"case {name!r}: the bound for {k!r} must lie in [0, {names[k]:g}] (its sensitivity), got {v!r}")
+    if not derivation or not derivation.strip(): raise DPMEPFError(f"give the derivation of case {name!r}")
     self.case_list.append(Case(name, derivation.strip(), {k: float(v) for k, v in sensitivities.items()}))
     self.multiplier = self.target = None
     return self
@@ -197,20 +203,20 @@ def cases(self:PrivacyLedger) -> list:
 # %% ../nbs/00_privacy.ipynb #138ae027
 @patch
 def _need_plan(self:PrivacyLedger):
-    if not self.entries: raise ValueError("the plan is empty: add releases to the ledger before calibrating or accounting")
+    if not self.entries: raise DPMEPFError("the plan is empty: add releases to the ledger before calibrating or accounting")
 
 @patch
 def calibrate(self:PrivacyLedger, eps:float, delta:float):
     "Choose the noise multiplier so that the whole plan is (`eps`, `delta`)-DP, exactly; returns the ledger."
     _check_eps(eps); _check_delta(delta); self._need_plan()
     if all(e.sigma is not None for e in self.entries):
-        raise ValueError("every release has a fixed sigma: nothing to calibrate (use `epsilon` to account)")
+        raise DPMEPFError("every release has a fixed sigma: nothing to calibrate (use `epsilon` to account)")
     mu_star2, m2 = gdp_mu(eps, delta)**2, 0.
     for c in self.cases:
         F = sum((c.sensitivities[e.name]/e.sigma)**2 for e in self.entries if e.sigma is not None)
         G = sum((c.sensitivities[e.name]/(e.weight*e.sensitivity))**2 for e in self.entries if e.sigma is None)
         if F >= mu_star2 and F > 0:
-            raise ValueError(f"the fixed-sigma releases alone already exceed (ε={eps}, δ={delta}); raise their sigma or the budget")
+            raise DPMEPFError(f"the fixed-sigma releases alone already exceed (ε={eps}, δ={delta}); raise their sigma or the budget")
         if G > 0: m2 = max(m2, G/(mu_star2 - F))
     self.multiplier, self.target = math.sqrt(m2)*(1 + 1e-12), (float(eps), float(delta))   # a hair more noise: never above target
     return self
@@ -219,7 +225,7 @@ def calibrate(self:PrivacyLedger, eps:float, delta:float):
 def sigma_of(self:PrivacyLedger, e:Entry) -> float:
     "The noise std of entry `e` (needs calibration for weighted entries)."
     if e.sigma is not None: return e.sigma
-    if self.multiplier is None: raise ValueError("the ledger is not calibrated: call `calibrate(eps, delta)` first")
+    if self.multiplier is None: raise DPMEPFError("the ledger is not calibrated: call `calibrate(eps, delta)` first")
     return self.multiplier*e.weight*e.sensitivity
 
 # %% ../nbs/00_privacy.ipynb #2b00afc1
@@ -253,7 +259,7 @@ def release_plan(moments:int=1,               # 1: φ1 only; 2: φ1 and φ2
                  val_weight:float|None=None,  # also release a validation copy of the φ1 sums with this noise weight (e.g. 10)
                 ) -> PrivacyLedger:
     "The ledger of a DP-MEPF release, uncalibrated."
-    if moments not in (1, 2): raise ValueError(f"moments must be 1 (φ1) or 2 (φ1 and φ2), got {moments!r}")
+    if moments not in (1, 2): raise DPMEPFError(f"moments must be 1 (φ1) or 2 (φ1 and φ2), got {moments!r}")
     L, per = PrivacyLedger(relation), 'per-class sums (C×D) of ' if labelled else 'sum of '
     why = {('replace-one', False): '‖φ(x) − φ(x′)‖ ≤ 2 for unit vectors; a label change gives √2 < 2',
            ('replace-one', True): '‖a − b‖² = 2 − 2⟨a,b⟩ ≤ 2 for non-negative unit vectors; a label change also gives √2',
@@ -311,10 +317,31 @@ def check_delta_vs_n(delta:float, n:int|None, force:bool=False):
     _check_delta(delta)
     if n is None: return
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive whole number of records, got {n!r}")
+        raise DPMEPFError(f"n must be a positive whole number of records, got {n!r}")
     if delta >= 1/n and not force:
-        raise ValueError(f"delta={delta:g} is not below 1/n = {1/n:.3g}: with n={n} records this allows a whole record "
+        raise DPMEPFError(f"delta={delta:g} is not below 1/n = {1/n:.3g}: with n={n} records this allows a whole record "
                          "to leak; choose delta < 1/n (e.g. 1e-6) or force it explicitly")
+
+# %% ../nbs/00_privacy.ipynb #c6aa40fe
+EPS_CEILING = 50.   # above this ε a guarantee is vacuous: allowed only when asked for, with a warning
+
+def check_budget(eps:float, # target ε
+                 delta:float, # target δ
+                 n:int|None=None, # the number of records, when known (checks δ < 1/n)
+                 allow_large_eps:bool=False, # allow ε above `EPS_CEILING` (with a warning)
+                 force:bool=False, # allow δ ≥ 1/n (with a warning)
+                ):
+    "Refuse a target (ε, δ) that is malformed, beyond the accountant, or vacuous unless allowed; warn about what is allowed."
+    _check_eps(eps); _check_delta(delta)
+    if eps > EPS_MAX: raise DPMEPFError(f"epsilon={eps:g} is beyond what this accountant computes (epsilon ≤ {EPS_MAX:g})")
+    if eps > EPS_CEILING:
+        if not allow_large_eps:
+            raise DPMEPFError(f"epsilon={eps:g} is above {EPS_CEILING:g}, where the guarantee protects no one (e^epsilon = {math.exp(min(eps, 700)):.3g}); "
+                              "choose a smaller epsilon, or pass --allow_large_eps (allow_large_eps=True) to release anyway")
+        warnings.warn(f"epsilon={eps:g} is above {EPS_CEILING:g}: the release is certified, but the guarantee is vacuous", stacklevel=2)
+    check_delta_vs_n(delta, n, force)
+    if n is not None and delta >= 1/n:
+        warnings.warn(f"delta={delta:g} is not below 1/n = {1/n:.3g} (forced): one whole record may leak with probability delta", stacklevel=2)
 
 # %% ../nbs/00_privacy.ipynb #d035487c
 @patch
@@ -323,7 +350,7 @@ def certificate(self:PrivacyLedger, delta:float|None=None, # δ to report ε at 
     "The plan's privacy certificate, a JSON-serialisable dict."
     self._need_plan()
     if delta is None:
-        if self.target is None: raise ValueError("give delta: the ledger was not calibrated to a target")
+        if self.target is None: raise DPMEPFError("give delta: the ledger was not calibrated to a target")
         delta = self.target[1]
     _check_delta(delta)
     rel = [dict(name=e.name, sensitivity=e.sensitivity, derivation=e.derivation, sigma=self.sigma_of(e),
@@ -349,7 +376,7 @@ def verify_certificate(cert:dict, # a certificate as written by `PrivacyLedger.c
     "Recompute what `cert` claims and check it against the derived plan; raise `ValueError` on any mismatch."
     def close(a, b): return abs(a - b) <= rtol*max(abs(a), abs(b), 1e-12)
     def need(cond, msg):
-        if not cond: raise ValueError(msg)
+        if not cond: raise DPMEPFError(msg)
     try:
         rel = cert['neighbouring']; _check_relation(rel)
         need(cert['neighbouring_definition'] == RELATIONS[rel], "neighbouring_definition does not match the relation")
@@ -386,5 +413,5 @@ def verify_certificate(cert:dict, # a certificate as written by `PrivacyLedger.c
             for c in cert['neighbour_cases']:
                 need(all(close(v, pc[c['name']][k]) for k, v in c['sensitivities'].items()), f"case {c['name']!r}: bounds differ from the derived ones")
     except (KeyError, TypeError, AttributeError) as ex:
-        raise ValueError(f"not a valid privacy certificate: missing or malformed field {ex}") from None
+        raise DPMEPFError(f"not a valid privacy certificate: missing or malformed field {ex}") from None
     return cert

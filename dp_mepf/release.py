@@ -9,9 +9,10 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from . import __version__
-from .privacy import release_plan, check_delta_vs_n, verify_certificate, PrivacyLedger
+from .privacy import release_plan, check_budget, check_delta_vs_n, verify_certificate, PrivacyLedger
 from .features import FeatureEncoder, phis, phi_sums
 from .data import ImageData, TensorImages
+from .io import DPMEPFError, atomic_write
 
 # %% auto #0
 __all__ = ['feature_sums', 'add_noise', 'audit_lower_bound', 'Release', 'save', 'load_release', 'release']
@@ -33,25 +34,25 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
     dev = torch.device(device) if device is not None else next(encoder.parameters()).device
     encoder = encoder.to(dev)
     if dev.type == 'cuda': encoder.to(memory_format=torch.channels_last)   # faster convolutions (NHWC) on GPUs
-    sums, counts = None, torch.zeros(C, dtype=torch.float64)
+    if len(data) == 0: raise DPMEPFError(f"{data.name} is empty: there is nothing to release")
+    D = encoder.dim(tuple(data.shape))                                   # from the public shape, not from any image
+    sums, counts = [torch.zeros(C, D, dtype=torch.float64, device=dev) for _ in range(moments)], torch.zeros(C, dtype=torch.float64)
     for x, y in tqdm(data.batches(batch_size, device=dev), total=math.ceil(len(data)/batch_size),
                      desc=f'embedding {data.name}', disable=not progress, leave=False):
-        if tuple(x.shape[1:]) != tuple(data.shape): raise ValueError(f"{data.name}: a batch has shape {tuple(x.shape[1:])}, expected {tuple(data.shape)}")
+        if tuple(x.shape[1:]) != tuple(data.shape): raise DPMEPFError(f"{data.name}: a batch has shape {tuple(x.shape[1:])}, expected {tuple(data.shape)}")
         lo, hi = torch.aminmax(x)
         if not (torch.isfinite(lo) and torch.isfinite(hi) and lo >= 0 and hi <= 1):
-            raise ValueError(f"{data.name}: images must be finite and within [0, 1]; check how the data set is loaded")
+            raise DPMEPFError(f"{data.name}: images must be finite and within [0, 1]; check how the data set is loaded")
         if labelled:
-            if y is None or y.min() < 0 or y.max() >= C: raise ValueError(f"{data.name}: labels must lie in 0..{C-1}")
+            if y is None or y.min() < 0 or y.max() >= C: raise DPMEPFError(f"{data.name}: labels must lie in 0..{C-1}")
             onehot = torch.nn.functional.one_hot(y.to(dev), C).to(x.dtype)
         else: onehot = torch.ones(len(x), 1, dtype=x.dtype, device=dev)
         if dev.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): feats = encoder.layer_features(x)
         if nonneg_phi1 and any((f < 0).any() for f in feats):
-            raise ValueError("nonneg_phi1=True but φ1 has negative coordinates: use post-ReLU features (relu=True) or nonneg_phi1=False")
-        if sums is None: sums = [torch.zeros(C, sum(f.shape[1] for f in feats), dtype=torch.float64, device=dev) for _ in range(moments)]
+            raise DPMEPFError("nonneg_phi1=True but φ1 has negative coordinates: use post-ReLU features (relu=True) or nonneg_phi1=False")
         for acc, b in zip(sums, phi_sums(feats, onehot, moments, _SHRINK, torch.float64)): acc += b
         counts += onehot.sum(0).double().cpu()
-    if sums is None: raise ValueError(f"{data.name} is empty: there is nothing to release")
     return {k: s.cpu() for k, s in zip(['phi1', 'phi2'], sums)}, counts
 
 # %% ../nbs/03_release.ipynb #198719b0
@@ -72,7 +73,7 @@ def add_noise(sums:dict, # exact sums by release name ('phi1', 'phi2'), each C×
     "The Gaussian mechanism: noisy sums and noisy counts (None when the plan releases none), each noised once."
     sig = ledger.sigmas
     extra = set(sums) - set(sig)
-    if extra: raise ValueError(f"{sorted(extra)} are not in the privacy plan: everything released must be accounted")
+    if extra: raise DPMEPFError(f"{sorted(extra)} are not in the privacy plan: everything released must be accounted")
     noisy = {k: s + sig[k]*torch.randn(s.shape, generator=generator, dtype=torch.float64) for k, s in sums.items()}
     cname = next((k for k in ('counts', 'n') if k in sig), None)
     ncounts = None if cname is None else counts + sig[cname]*torch.randn(counts.shape, generator=generator, dtype=torch.float64)
@@ -150,10 +151,6 @@ class Release:
                 f"{'+'.join(self.sums)}{' (+val)' if self.val is not None else ''}, D={self.dim:,}, encoder={self.encoder['name']}, ε={c['epsilon']:.4g} at δ={c['delta']:g})")
 
 # %% ../nbs/03_release.ipynb #c1994058
-def _atomic_write(path:Path, write):
-    tmp = path.with_name(path.name + '.tmp')
-    write(tmp); os.replace(tmp, path)
-
 def _state(self:Release) -> dict:
     s = dict(format='dp_mepf.release/1', software=f'dp_mepf {__version__}', sums={k: v.double() for k, v in self.sums.items()},
              counts=None if self.counts is None else self.counts.double(), n=self.n, labelled=self.labelled,
@@ -163,15 +160,16 @@ def _state(self:Release) -> dict:
     return s
 
 def save(self:Release, path, overwrite:bool=False) -> Path:
-    "Write `path` (a .pt file, or a folder that gets release.pt) and certificate.json beside it."
+    "Write `path` (a .pt file, or a folder that gets release.pt) and certificate.json beside it, each atomically, release.pt last."
     path = Path(path)
     if path.suffix != '.pt': path = path/'release.pt'
-    if path.exists() and not overwrite: raise FileExistsError(f"{path} already holds a release; choose another folder (or overwrite=True)")
+    if path.exists():
+        if not overwrite: raise FileExistsError(f"{path} already holds a release; choose another folder (or overwrite=True)")
+        path.unlink()                                   # never an old release.pt beside a new certificate
     path.parent.mkdir(parents=True, exist_ok=True)
     state = self._state()
-    _atomic_write(path, lambda p: torch.save(state, p))
-    _atomic_write(path.with_name('certificate.json'),
-                  lambda p: p.write_text(json.dumps(self.certificate, indent=1, ensure_ascii=False) + '\n', encoding='utf-8'))
+    atomic_write(path.with_name('certificate.json'), self.certificate)
+    atomic_write(path, lambda p: torch.save(state, p))
     return path
 
 Release._state, Release.save = _state, save
@@ -183,29 +181,30 @@ def load_release(path) -> Release:
     if path.is_dir(): path = path/'release.pt'
     if not path.is_file(): raise FileNotFoundError(f"no release at {path}: create one with dp_mepf_release or release(...).save(folder)")
     try: s = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as ex: raise ValueError(f"{path} is not a readable release file ({type(ex).__name__}: {ex})") from None
-    if not isinstance(s, dict) or s.get('format') != 'dp_mepf.release/1': raise ValueError(f"{path} is not a dp_mepf release")
-    if s.get('content_sha256') != _content_sha256(s): raise ValueError(f"{path} is corrupt or was modified: its content hash does not match")
+    except Exception as ex: raise DPMEPFError(f"{path} is not a readable release file ({type(ex).__name__}): it is truncated or damaged; "
+                                         "restore it from a copy (a new release would cost privacy again)") from None
+    if not isinstance(s, dict) or s.get('format') != 'dp_mepf.release/1': raise DPMEPFError(f"{path} is not a dp_mepf release")
+    if s.get('content_sha256') != _content_sha256(s): raise DPMEPFError(f"{path} is corrupt or was modified: its content hash does not match")
     cert = verify_certificate(s['certificate'])
     plan, rel = cert.get('plan'), cert.get('released')
-    if plan is None or rel is None: raise ValueError(f"{path}: the certificate does not state the release plan and what was released")
+    if plan is None or rel is None: raise DPMEPFError(f"{path}: the certificate does not state the release plan and what was released")
     check_delta_vs_n(cert['delta'], s['n'], force=rel.get('delta_forced', False))
     cj = path.with_name('certificate.json')
-    if not cj.exists(): raise ValueError(f"{cj} is missing: a release is published with its certificate")
+    if not cj.exists(): raise DPMEPFError(f"{cj} is missing: a release is published with its certificate")
     if json.loads(cj.read_text(encoding='utf-8')) != cert:
-        raise ValueError(f"{cj} does not match the certificate inside {path}: one of them was modified")
+        raise DPMEPFError(f"{cj} does not match the certificate inside {path}: one of them was modified")
     names = [r['name'] for r in cert['releases']]
-    if set(s['sums']) != set(rel['features']) or not set(s['sums']) <= set(names): raise ValueError(f"{path}: released sums {list(s['sums'])} do not match the certificate {names}")
+    if set(s['sums']) != set(rel['features']) or not set(s['sums']) <= set(names): raise DPMEPFError(f"{path}: released sums {list(s['sums'])} do not match the certificate {names}")
     if (s['n'], s['labelled'], s['data']) != (rel['n'], rel['labelled'], rel['data']) or s['labelled'] != plan['labelled']:
-        raise ValueError(f"{path}: n, labels or data set differ from what the certificate says was released")
-    if (s['counts'] is not None) != any(k in names for k in ('counts', 'n')): raise ValueError(f"{path}: noisy counts do not match the certificate")
+        raise DPMEPFError(f"{path}: n, labels or data set differ from what the certificate says was released")
+    if (s['counts'] is not None) != any(k in names for k in ('counts', 'n')): raise DPMEPFError(f"{path}: noisy counts do not match the certificate")
     val = s.get('val')
-    if (val is not None) != ('val' in names): raise ValueError(f"{path}: the validation statistic does not match the certificate")
+    if (val is not None) != ('val' in names): raise DPMEPFError(f"{path}: the validation statistic does not match the certificate")
     if any(v.dtype != torch.float64 for v in [*s['sums'].values(), *([] if val is None else [val])]) or (s['counts'] is not None and s['counts'].dtype != torch.float64):
-        raise ValueError(f"{path}: sums and counts must be float64 tensors")
+        raise DPMEPFError(f"{path}: sums and counts must be float64 tensors")
     C = len(s['classes']) if s['labelled'] else 1
     if any(v.shape != (C, s['sums']['phi1'].shape[1]) for v in [*s['sums'].values(), *([] if val is None else [val])]) or (s['counts'] is not None and s['counts'].shape != (C,)):
-        raise ValueError(f"{path}: shapes of sums/counts do not match {C} classes")
+        raise DPMEPFError(f"{path}: shapes of sums/counts do not match {C} classes")
     return Release({k: v.double() for k, v in s['sums'].items()}, s['counts'], s['n'], s['labelled'], s['classes'],
                    s['data'], tuple(s['shape']), s['encoder'], cert, None if val is None else val.double())
 
@@ -223,14 +222,19 @@ def release(data:ImageData, # the private images
             batch_size:int=100, device=None, seed:int|None=None, force:bool=False, progress:bool=True,
             bf16:bool=False, # run the encoder under bfloat16 autocast (φ is still normalised and summed in float64)
             world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`); None: this process embeds all of `data`
+            allow_large_eps:bool=False, # allow ε above `EPS_CEILING` (50), with a warning that the guarantee is vacuous
            ) -> Release:
     "Release the noisy (per-class) mean embeddings of `data` under (ε, δ)-DP, with a certificate."
     labelled = data.classes is not None if labelled is None else labelled
-    if labelled and data.classes is None: raise ValueError(f"{data.name} has no labels: use labelled=False")
+    if labelled and data.classes is None: raise DPMEPFError(f"{data.name} has no labels: use labelled=False")
     if not isinstance(encoder, FeatureEncoder): raise TypeError("encoder must be a FeatureEncoder (see get_encoder)")
     n = len(data)
-    check_delta_vs_n(delta, n, force)                 # under add-remove, len(data) serves as the size bound the user knows
+    if n == 0: raise DPMEPFError(f"{data.name} is empty: there is nothing to release")
+    check_budget(eps, delta, n, allow_large_eps, force)  # under add-remove, len(data) serves as the size bound the user knows
     plan = release_plan(moments, labelled, relation, count_weight, nonneg_phi1, val_weight).calibrate(eps, delta)
+    cert = verify_certificate(plan.certificate())        # certified before the first private image is read
+    try: D = encoder.dim(tuple(data.shape))              # a dry run on zeros of the public shape
+    except RuntimeError as ex: raise DPMEPFError(f"the encoder cannot take images of shape {tuple(data.shape)}: {str(ex).splitlines()[0]}") from None
     if world is not None: world.check_same('the data set and the encoder', [data.name, n, list(data.shape), encoder.identity()['weights_sha256']])
     g = _generator(seed)
     part = data if world is None else world.shard(data)                # each rank embeds its own contiguous block
@@ -242,9 +246,9 @@ def release(data:ImageData, # the private images
     else: noisy, ncounts = {k: torch.empty_like(s) for k, s in sums.items()}, (None if set(plan.sigmas).isdisjoint({'counts', 'n'}) else torch.empty_like(counts))
     if world is not None: world.broadcast([*noisy.values(), *([] if ncounts is None else [ncounts])])   # ... and sent to the others
     val = noisy.pop('val', None)
-    cert = plan.certificate()
     n = n if relation == 'replace-one' else None      # under add-remove n is private: only its noisy version leaves
-    cert['released'] = dict(data=data.name, n=n, labelled=labelled, classes=data.classes if labelled else None,
-                            image_shape=list(data.shape), features=list(noisy), validation=val is not None, dim=int(next(iter(noisy.values())).shape[1]),
-                            encoder=encoder.identity(), seeded=seed is not None, delta_forced=bool(force))
-    return Release(noisy, ncounts, n, labelled, data.classes if labelled else None, data.name, data.shape, encoder.identity(), cert, val)
+    classes = data.classes if labelled else None
+    cert['released'] = dict(data=data.name, split=data.split, n=n, labelled=labelled, classes=classes, image_shape=list(data.shape),
+                            features=list(noisy), validation=val is not None, dim=D, encoder=encoder.identity(),
+                            seeded=seed is not None, delta_forced=bool(force))
+    return Release(noisy, ncounts, n, labelled, classes, data.name, data.shape, encoder.identity(), cert, val)

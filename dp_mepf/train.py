@@ -14,6 +14,7 @@ from fastcore.basics import patch
 from .features import FeatureEncoder, get_encoder, phis, phi_sums
 from .release import Release, load_release, _content_sha256
 from .generators import Generator, get_generator, balanced_labels
+from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
 __all__ = ['PRESETS', 'TrainConfig', 'preset', 'check_compatible', 'encoder_for', 'Matcher', 'mean_weights', 'fake_embeddings',
@@ -41,14 +42,14 @@ class TrainConfig:
 
     def __post_init__(self):
         for k in ['steps', 'batch_size', 'ckpt_every', 'sample_every', 'log_every']:
-            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
+            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise DPMEPFError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         for k in ['lr', 'm_avg_lr']:
-            if not getattr(self, k) > 0: raise ValueError(f"{k} must be > 0, got {getattr(self, k)!r}")
-        if not 0 <= self.beta1 < 1: raise ValueError(f"beta1 must lie in [0, 1), got {self.beta1}")
-        if self.moments not in (None, 1, 2): raise ValueError(f"moments must be 1 or 2, got {self.moments!r}")
-        if self.class_weights not in ('counts', 'uniform'): raise ValueError(f"class_weights must be 'counts' or 'uniform', got {self.class_weights!r}")
-        if self.bf16 not in (None, True, False): raise ValueError(f"bf16 must be True, False or None (automatic), got {self.bf16!r}")
-        if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise ValueError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
+            if not getattr(self, k) > 0: raise DPMEPFError(f"{k} must be > 0, got {getattr(self, k)!r}")
+        if not 0 <= self.beta1 < 1: raise DPMEPFError(f"beta1 must lie in [0, 1), got {self.beta1}")
+        if self.moments not in (None, 1, 2): raise DPMEPFError(f"moments must be 1 or 2, got {self.moments!r}")
+        if self.class_weights not in ('counts', 'uniform'): raise DPMEPFError(f"class_weights must be 'counts' or 'uniform', got {self.class_weights!r}")
+        if self.bf16 not in (None, True, False): raise DPMEPFError(f"bf16 must be True, False or None (automatic), got {self.bf16!r}")
+        if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
 _SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10.)
@@ -68,7 +69,7 @@ PRESETS = {
 
 def preset(name:str) -> dict:
     "A deep copy of a preset, to modify freely."
-    if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; choose one of {list(PRESETS)}")
+    if name not in PRESETS: raise DPMEPFError(f"unknown preset {name!r}; choose one of {list(PRESETS)}")
     return json.loads(json.dumps(PRESETS[name]))
 
 # %% ../nbs/05_train.ipynb #4de0ecb9
@@ -77,15 +78,15 @@ def check_compatible(release:Release, encoder:FeatureEncoder, generator:Generato
     ident, want = encoder.identity(), release.encoder
     for k in ['name', 'layers', 'pool', 'size', 'mean', 'std', 'weights_sha256']:
         if ident.get(k) != want.get(k):
-            raise ValueError(f"the encoder does not match the release: {k} is {ident.get(k)!r}, the release used {want.get(k)!r}")
+            raise DPMEPFError(f"the encoder does not match the release: {k} is {ident.get(k)!r}, the release used {want.get(k)!r}")
     if tuple(generator.out_shape) != tuple(release.shape):
-        raise ValueError(f"the generator makes images of shape {tuple(generator.out_shape)}; the release's images were {tuple(release.shape)}")
+        raise DPMEPFError(f"the generator makes images of shape {tuple(generator.out_shape)}; the release's images were {tuple(release.shape)}")
     D = encoder.dim(tuple(generator.out_shape))
     if D != release.dim:
-        raise ValueError(f"the generator's images {tuple(generator.out_shape)} give D = {D:,} features; the release has D = {release.dim:,} "
+        raise DPMEPFError(f"the generator's images {tuple(generator.out_shape)} give D = {D:,} features; the release has D = {release.dim:,} "
                          f"(its images were {tuple(release.shape)})")
     if release.labelled != (generator.n_classes > 0) or (release.labelled and generator.n_classes != len(release.classes)):
-        raise ValueError(f"the generator has {generator.n_classes} classes; the release is "
+        raise DPMEPFError(f"the generator has {generator.n_classes} classes; the release is "
                          f"{'labelled with ' + str(len(release.classes)) + ' classes' if release.labelled else 'unlabelled'}")
 
 def encoder_for(release:Release, weights:str|None=None) -> FeatureEncoder:
@@ -94,7 +95,7 @@ def encoder_for(release:Release, weights:str|None=None) -> FeatureEncoder:
     if Path(e['name']).suffix in ('.pt', '.pth'):                     # a whole network saved by the user
         return get_encoder(e['name'], layers=e['layers'], pool=e['pool'], size=e['size'])
     w = weights if weights is not None else ('imagenet' if e['weights'].startswith('imagenet') else None)
-    if w is None: raise ValueError(f"the release used encoder weights {e['weights']!r}: pass the same weights file")
+    if w is None: raise DPMEPFError(f"the release used encoder weights {e['weights']!r}: pass the same weights file")
     return get_encoder(e['name'], weights=w, layers=e['layers'], pool=e['pool'], size=e['size'])
 
 # %% ../nbs/05_train.ipynb #b03792d4
@@ -154,10 +155,6 @@ def fake_embeddings(generator:Generator, encoder:FeatureEncoder, z:torch.Tensor,
     return phi_sums(feats, mean_weights(labels, n_classes, len(z), z.device), moments)
 
 # %% ../nbs/05_train.ipynb #c876510a
-def _atomic_save(obj, path:Path):
-    tmp = path.with_name(path.name + '.tmp')
-    torch.save(obj, tmp); os.replace(tmp, path)
-
 def class_weights(release:Release, how:str='counts') -> torch.Tensor:
     "Per-class weights (mean 1) for a labelled release: its noisy class shares, or uniform."
     if not release.labelled: return torch.ones(1)
@@ -176,13 +173,15 @@ def save_grid(generator:Generator, path:Path, n_per_class:int=10, seed:int=1234,
     was = generator.training; generator.eval()
     with torch.no_grad(): x = generator(generator.latent(C*n_per_class, labels, g).to(next(generator.parameters()).device)).cpu()
     generator.train(was)
-    fig, axs = plt.subplots(C, n_per_class, figsize=(n_per_class*0.6, C*0.6 + (0.3 if title else 0)), squeeze=False)
-    for i, ax in enumerate(axs.flat):
-        im = x[i].permute(1, 2, 0).squeeze(-1).clamp(0, 1).numpy()
-        ax.imshow(im, cmap='gray' if im.ndim == 2 else None, vmin=0, vmax=1); ax.axis('off')
+    ch, h, w = x.shape[1:]; pad = max(1, h//14)                         # one tiled image (one imshow: 20× faster than C×n axes)
+    tiles = torch.ones(C, n_per_class, ch, h + pad, w + pad)
+    tiles[..., :h, :w] = x.clamp(0, 1).view(C, n_per_class, ch, h, w)
+    im = tiles.permute(0, 3, 1, 4, 2).reshape(C*(h + pad), n_per_class*(w + pad), ch)[:-pad, :-pad].squeeze(-1).numpy()
+    fig = plt.figure(figsize=(n_per_class*0.6, C*0.6 + (0.3 if title else 0)))
+    ax = fig.add_axes((0, 0, 1, 0.93 if title else 1)); ax.imshow(im, cmap='gray' if ch == 1 else None, vmin=0, vmax=1, interpolation='nearest'); ax.axis('off')
     if title: fig.suptitle(title, fontsize=8)
-    fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0, right=1, bottom=0, top=0.93 if title else 1)
-    tmp = Path(path).with_name(Path(path).name + '.tmp.png'); fig.savefig(tmp, dpi=80); plt.close(fig); os.replace(tmp, path)
+    try: atomic_write(path, lambda p: fig.savefig(p, dpi=80, format='png'))
+    finally: plt.close(fig)
     return path
 
 # %% ../nbs/05_train.ipynb #75884356
@@ -204,7 +203,7 @@ def train(release:Release, # the release to match (never the private data)
     if not isinstance(release, Release): raise TypeError(f"train needs a Release (see dp_mepf.release), got {type(release).__name__}")
     check_compatible(release, encoder, generator)
     moments = cfg.moments or release.moments
-    if moments > release.moments: raise ValueError(f"cfg.moments={moments} but the release has only {list(release.sums)}")
+    if moments > release.moments: raise DPMEPFError(f"cfg.moments={moments} but the release has only {list(release.sums)}")
     dev = torch.device(cfg.device)
     lead = world is None or world.rank == 0                           # the one process that writes files and shows progress
     g = torch.Generator().manual_seed(cfg.seed)
@@ -224,16 +223,17 @@ def train(release:Release, # the release to match (never the private data)
         if resume and ck.exists():
             s = _load_ckpt(ck)
             fresh = "use another folder or start afresh (resume=False; --fresh on the command line)"
-            if s['release_sha256'] != rel_hash: raise ValueError(f"{ck} belongs to another release; {fresh}")
-            if s['generator_spec'] != generator_spec(generator): raise ValueError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
+            if s['release_sha256'] != rel_hash: raise DPMEPFError(f"{ck} belongs to another release; {fresh}")
+            if s['generator_spec'] != generator_spec(generator): raise DPMEPFError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
             old = dict(s['config'], moments=s['config']['moments'] or release.moments); new = dict(asdict(cfg), moments=moments)
             diff = [k for k in ['batch_size', 'lr', 'm_avg_lr', 'beta1', 'moments', 'class_weights', 'seed'] if old[k] != new[k]]
-            if diff: raise ValueError(f"{ck} was written with other settings ({', '.join(k + '=' + str(old[k]) for k in diff)}); {fresh}")
+            if diff: raise DPMEPFError(f"{ck} was written with other settings ({', '.join(k + '=' + str(old[k]) for k in diff)}); {fresh}")
             generator.load_state_dict(s['generator']); opt.load_state_dict(s['opt']); matcher.load_state_dict(s['matcher'])
             matcher.opt.load_state_dict(s['opt_v']); g.set_state(s['rng']); torch.set_rng_state(s['torch_rng'])
             step = s['step']
         if world is not None: world.barrier()                          # every rank has read the checkpoint before rank 0 tidies up
         if lead:
+            remove_stale_tmp(out)                                       # temporary files of writes killed mid-way
             _trim_log(out/'log.csv', step)
             for f in (out/'ckpts').glob('step_*.pt'):   # kept generators of a discarded future (or of an earlier run) are stale
                 if step == 0 or int(f.stem.split('_')[1]) > step: f.unlink()
@@ -244,17 +244,16 @@ def train(release:Release, # the release to match (never the private data)
         with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): return [f.float() for f in encoder.layer_features(x)]
     comp = dev.type == 'cuda' if cfg.compile is None else cfg.compile
     if comp: features = torch.compile(features, **({} if comp is True else dict(backend=comp)))
-    def checkpoint():
+    def checkpoint():                                                  # the kept generator first, ckpt.pt (the commit point) last
         if out is None or not lead: return
-        _atomic_save(dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
-                          generator=generator.state_dict(), opt=opt.state_dict(), matcher=matcher.state_dict(),
-                          opt_v=matcher.opt.state_dict(), rng=g.get_state(), torch_rng=torch.get_rng_state(),
-                          encoder=release.encoder, class_weights=matcher.w.cpu()), out/'ckpt.pt')
+        kept = dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
+                    generator=generator.state_dict(), encoder=release.encoder, class_weights=matcher.w.cpu())
         if cfg.keep_ckpts:
             (out/'ckpts').mkdir(exist_ok=True)
-            _atomic_save(dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
-                              generator=generator.state_dict(), encoder=release.encoder, class_weights=matcher.w.cpu()),
-                         out/'ckpts'/f'step_{step:07d}.pt')
+            atomic_write(out/'ckpts'/f'step_{step:07d}.pt', lambda p: torch.save(kept, p))
+        full = dict(kept, opt=opt.state_dict(), matcher=matcher.state_dict(), opt_v=matcher.opt.state_dict(),
+                    rng=g.get_state(), torch_rng=torch.get_rng_state())
+        atomic_write(out/'ckpt.pt', lambda p: torch.save(full, p))
     bar = tqdm(total=cfg.steps, initial=step, desc='training', disable=not (progress and lead), leave=False)
     log = None if out is None or not lead else open(out/'log.csv', 'a', newline='')
     pending = []                                                       # (step, seconds, losses still on the device)
@@ -263,6 +262,7 @@ def train(release:Release, # the release to match (never the private data)
         vals = torch.stack([torch.stack(p[2]) for p in pending]).tolist()
         if w is not None:
             for (s_, t_, _), v in zip(pending, vals): w.writerow([s_, f'{t_:.3f}'] + [f'{x:.6g}' for x in v])
+            log.flush()                                                # whole rows in one write: a kill never leaves half a row
         bar.set_postfix(mmd2=f'{sum(vals[-1]):.4g}'); pending.clear()
     try:
         w = None if log is None else csv.writer(log)
@@ -284,12 +284,12 @@ def train(release:Release, # the release to match (never the private data)
             if lead and (log is not None or progress): pending.append((step, time.time() - t0, [x.detach() for x in mmd]))
             bar.update(1)
             if step % cfg.log_every == 0 or step % cfg.ckpt_every == 0 or step == cfg.steps: flush()
-            if step % cfg.ckpt_every == 0 or step == cfg.steps:
-                if log is not None: log.flush()
-                checkpoint()
             if out is not None and lead and (step % cfg.sample_every == 0 or step == cfg.steps):
                 (out/'grids').mkdir(exist_ok=True)
                 save_grid(generator, out/'grids'/f'step_{step:07d}.png', title=f'step {step}')
+            if step % cfg.ckpt_every == 0 or step == cfg.steps:
+                if log is not None: log.flush()
+                checkpoint()
             if callback is not None: callback(step, [x.detach() for x in mmd])
     finally:
         bar.close()
@@ -300,17 +300,20 @@ def train(release:Release, # the release to match (never the private data)
 def _load_ckpt(path:Path) -> dict:
     "Read a checkpoint, or say clearly that the file is not one."
     try: s = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as ex: raise ValueError(f"{path} is not a readable checkpoint ({type(ex).__name__}); delete it or use another folder") from None
-    if not isinstance(s, dict) or 'generator_spec' not in s: raise ValueError(f"{path} is not a dp_mepf training checkpoint")
+    except Exception as ex: raise DPMEPFError(f"{path} is not a readable checkpoint ({type(ex).__name__}); delete it or use another folder") from None
+    if not isinstance(s, dict) or 'generator_spec' not in s: raise DPMEPFError(f"{path} is not a dp_mepf training checkpoint")
     return s
 
 def _trim_log(path:Path, step:int):
-    "Drop log rows after `step` (written by a run that was interrupted after its last checkpoint)."
+    "Keep the header and the complete rows up to `step`: drop what an interrupted run wrote after its last checkpoint, and a row cut off mid-write."
     if not path.exists(): path.touch(); return
-    rows = list(csv.reader(path.open()))
-    keep = [r for r in rows if r and (not r[0].isdigit() or int(r[0]) <= step)]
-    if len(keep) != len(rows):
-        with path.open('w', newline='') as f: csv.writer(f).writerows(keep)
+    text = path.read_text()
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith('\n'): lines = lines[:-1]          # the last row was cut off
+    rows = list(csv.reader(lines))
+    width = len(rows[0]) if rows else 0
+    new = ''.join(l for r, l in zip(rows, lines) if len(r) == width and (not r[0].isdigit() or int(r[0]) <= step))
+    if new != text: atomic_write(path, new)
 
 # %% ../nbs/05_train.ipynb #9fdcaa2f
 def generator_spec(generator:Generator) -> dict:
@@ -335,7 +338,7 @@ def sample(generator:Generator, n:int, # how many images
     g = torch.Generator(); g.manual_seed(seed) if seed is not None else g.seed()
     if generator.n_classes:
         if isinstance(labels, str):
-            if labels not in ('balanced', 'counts'): raise ValueError(f"labels must be 'balanced', 'counts' or a tensor, got {labels!r}")
+            if labels not in ('balanced', 'counts'): raise DPMEPFError(f"labels must be 'balanced', 'counts' or a tensor, got {labels!r}")
             y = balanced_labels(n, generator.n_classes, g, weights if labels == 'counts' else None)
         else: y = torch.as_tensor(labels).long()
     else: y = None
