@@ -46,8 +46,8 @@ def _main(prog:str, body, a):
     "Run `body(a)`: the user's mistakes give one line and exit status 2, out-of-memory one line and 3, anything else its traceback."
     import warnings
     with warnings.catch_warnings():
-        warnings.simplefilter('always')
-        warnings.showwarning = lambda message, *_, **__: print(f"{prog}: warning: {message}", file=sys.stderr)
+        warnings.simplefilter('default')                                   # each warning once per place it is raised from
+        warnings.showwarning = lambda message, *_, **__: print(f"{prog}: warning: {str(message).splitlines()[0]}", file=sys.stderr)
         try: return body(a)
         except USER_ERRORS as ex: raise CLIError(prog, (str(ex) or type(ex).__name__).splitlines()[0]) from None
         except Exception as ex:
