@@ -1,45 +1,71 @@
-"""Benchmark of the release's embedding pass: images per second and peak memory.
+"""Benchmark of the release's embedding pass against the bare encoder: images per second, their ratio, peak memory.
 
 VGG19 (random weights: ImageNet weights cannot be had offline; the cost is the same) at 32×32, batch 100,
-labelled (10 classes), φ1 and φ2, on the CPU (or --device cuda). The last printed line holds the figures.
+labelled (10 classes) unless --unlabelled, φ1 and φ2, on the CPU (or --device cuda). The same batches go
+through the bare encoder (`encoder.layer_features`, nothing else) and through `feature_sums` (sorting by
+label, the encoder, φ, the exact per-class sums), alternately, --rounds times; the best round of each counts.
+The images are generated batch by batch (nothing of size n is held), so peak RSS — the whole process's: run one
+process per size to compare sizes — is what the pass itself needs. The last line holds the figures.
 
-    python bench/release.py [--n 1000] [--batch_size 100] [--moments 2] [--device cpu] [--threads N]
+    python bench/release.py --threads 2 --n 2000
+    python bench/release.py --threads 2 --n 20000
+    python bench/release.py --threads 2 --n 2000 --unlabelled
 """
 import argparse, resource, time
 import torch
-from dp_mepf.data import TensorImages
+from dp_mepf.data import ImageData
 from dp_mepf.features import get_encoder
 from dp_mepf.release import feature_sums
 
+class RandomImages(ImageData):
+    "n random uint8 RGB images with random labels, made batch by batch from a seed (the same batches every pass)."
+    def __init__(self, n, size, seed=0):
+        self.n, self.shape, self.seed, self.name, self.classes = n, (3, size, size), seed, 'random-cifar', [str(i) for i in range(10)]
+    def __len__(self): return self.n
+    def batches(self, batch_size, device=None):
+        for i in range(0, self.n, batch_size):
+            g = torch.Generator().manual_seed(self.seed*1_000_003 + i)
+            m = min(batch_size, self.n - i)
+            yield (torch.randint(0, 256, (m, *self.shape), dtype=torch.uint8, generator=g).float().div_(255).to(device),
+                   torch.randint(0, 10, (m,), generator=g).to(device))
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--n', type=int, default=1000, help='images (CIFAR-10-like random 32×32 RGB)')
+    ap.add_argument('--n', type=int, default=2000, help='images (CIFAR-10-like random 32×32 RGB)')
     ap.add_argument('--batch_size', type=int, default=100)
     ap.add_argument('--moments', type=int, default=2)
+    ap.add_argument('--unlabelled', action='store_true', help='one sum over all images instead of per-class sums')
     ap.add_argument('--size', type=int, default=32)
+    ap.add_argument('--rounds', type=int, default=2, help='alternating rounds of (bare encoder, release pass)')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    g = torch.Generator().manual_seed(0)
-    x = torch.randint(0, 256, (a.n, 3, a.size, a.size), dtype=torch.uint8, generator=g)
-    y = torch.randint(0, 10, (a.n,), generator=g)
-    data = TensorImages(x, y, [str(i) for i in range(10)], name='random-cifar')
+    data = RandomImages(a.n, a.size)
     torch.manual_seed(0)
     enc = get_encoder('vgg19', weights=None).to(a.device)
     D = enc.dim((3, a.size, a.size))
-    warm = TensorImages(x[:a.batch_size], y[:a.batch_size], data.classes)
-    feature_sums(warm, enc, a.moments, True, a.batch_size, a.device, progress=False)          # warm-up
-    if a.device.startswith('cuda'): torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
-    t = time.perf_counter()
-    feature_sums(data, enc, a.moments, True, a.batch_size, a.device, progress=False)
-    if a.device.startswith('cuda'): torch.cuda.synchronize()
-    dt = time.perf_counter() - t
+    cuda = a.device.startswith('cuda')
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+
+    @torch.inference_mode()
+    def bare():
+        for xb, _ in data.batches(a.batch_size, device=a.device): enc.layer_features(xb)
+    def release_pass(d=data): feature_sums(d, enc, a.moments, not a.unlabelled, a.batch_size, a.device, progress=False)
+    def timed(f):
+        sync(); t = time.perf_counter(); f(); sync(); return time.perf_counter() - t
+
+    warm = RandomImages(a.batch_size, a.size, seed=1)
+    release_pass(warm); bare()                                        # warm-up (and the numba kernels' first call)
+    if cuda: torch.cuda.reset_peak_memory_stats()
+    t_bare, t_rel = [], []
+    for _ in range(a.rounds): t_bare.append(timed(bare)); t_rel.append(timed(release_pass))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
-    gpu = f", peak GPU memory {torch.cuda.max_memory_allocated()/2**20:.0f} MiB" if a.device.startswith('cuda') else ''
-    print(f"release embedding pass: VGG19 {a.size}×{a.size} (D={D:,}), batch {a.batch_size}, {a.moments} moments, labelled, "
-          f"{a.device}, {torch.get_num_threads()} threads")
-    print(f"{a.n/dt:.1f} images/s, peak RSS {rss:.0f} MiB{gpu}")
+    gpu = f", peak GPU memory {torch.cuda.max_memory_allocated()/2**20:.0f} MiB" if cuda else ''
+    print(f"release embedding pass: VGG19 {a.size}×{a.size} (D={D:,}), {a.n:,} images, batch {a.batch_size}, {a.moments} moments, "
+          f"{'unlabelled' if a.unlabelled else 'labelled'}, {a.device}, {torch.get_num_threads()} threads, best of {a.rounds}")
+    print(f"bare encoder {a.n/min(t_bare):.1f} images/s; release {a.n/min(t_rel):.1f} images/s "
+          f"({min(t_bare)/min(t_rel):.1%} of the bare encoder); peak RSS {rss:.0f} MiB{gpu}")
 
 if __name__ == '__main__':
     main()

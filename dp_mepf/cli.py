@@ -122,26 +122,28 @@ def dp_mepf_sigma(argv:list|None=None, # arguments (default: the command line)
 
 # %% ../nbs/09_cli.ipynb #995f1176
 def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10, celeba32, celeba64, folder
+                  preset:str=None, # settings to start from (default: the data set's own, e.g. mnist for mnist; a folder has none)
                   root:str=None, # data folder (default: the offline copies, if any)
                   split:str=None, # split (default: the data set's training data; CelebA: all images)
-                  size:int=None, # resize the images to size×size
+                  size:int=None, # resize the images to size×size (default: the preset's)
                   mode:str=None, # folder: colour mode RGB (the default) or L (grey); every image is converted to it
                   classes:str=None, # folder: comma-separated class names (default: the sorted sub-folder names, empty ones included)
-                  encoder:str='vgg19', # public encoder (see dp_mepf.features.encoder_names)
+                  encoder:str=None, # public encoder (see dp_mepf.features.encoder_names; default: the preset's, else efficientnet_lite0, which works offline)
                   weights:str='imagenet', # encoder weights: imagenet, a state-dict file, or random (tests only)
                   layers:str=None, # comma-separated layer names (default: the encoder's standard list)
                   relu:bool=False, # VGG: features after the ReLU
-                  pool:int=None, # average-pool each layer's map to at most pool×pool
-                  enc_size:int=None, # resize images to this size inside the encoder
-                  eps:float=None, # target ε > 0
-                  delta:float=1e-6, # target δ, below 1/n
-                  labelled:bool=False, # per-class embeddings and noisy class counts
-                  moments:int=1, # 1: φ1; 2: φ1 and φ2
-                  val_weight:float=None, # also release a validation copy of the φ1 sums (noise weight, e.g. 10) for private checkpoint selection
+                  pool:int=None, # average-pool each layer's map to at most pool×pool (default: the preset's, with its encoder)
+                  enc_size:int=None, # resize images to this size inside the encoder (default: the preset's, with its encoder)
+                  eps:float=None, # target ε > 0 (required: the one setting no preset makes for you)
+                  delta:float=None, # target δ, below 1/n (default: the preset's, else 1e-6)
+                  labelled:bool=False, # per-class embeddings and noisy class counts (default: the preset's, else whether the data have classes)
+                  unlabelled:bool=False, # one embedding of all images, no labels
+                  moments:int=None, # 1: φ1; 2: φ1 and φ2 (default: the preset's, else 1)
+                  val_weight:float=None, # noise weight of a validation copy of the φ1 sums for private checkpoint selection (default: the preset's, 10; 0: none)
                   relation:str='replace-one', # neighbouring relation: replace-one or add-remove
                   batch_size:int=100, # images per batch
                   device:str=None, # cpu, cuda, cuda:1, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
-                  bf16:bool=False, # run the encoder under bfloat16 autocast (faster on GPUs; φ is still summed in float64)
+                  bf16:bool=False, # run the encoder under bfloat16 autocast (faster on GPUs; φ is still summed exactly)
                   noise_seed:int=None, # seed of the noise (makes the release reproducible, hence attackable: tests only)
                   force:bool=False, # allow δ ≥ 1/n (with a warning)
                   allow_large_eps:bool=False, # allow ε above 50, where the guarantee is vacuous (with a warning)
@@ -150,10 +152,27 @@ def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10,
                  ):
     "Release the noisy mean embedding of a private data set under (ε, δ)-DP."
 
-def _plan_checked(a, moments, labelled, relation='replace-one', val_weight=None):
+def _plan_checked(a, moments, labelled, relation='replace-one', val_weight=None, delta=None):
     "Check the budget, calibrate the plan and verify its certificate: everything about privacy that can fail, before any data."
-    check_budget(a.eps, a.delta, allow_large_eps=a.allow_large_eps)
-    verify_certificate(release_plan(moments, labelled, relation, val_weight=val_weight).calibrate(a.eps, a.delta).certificate())
+    delta = a.delta if delta is None else delta
+    check_budget(a.eps, delta, allow_large_eps=a.allow_large_eps)
+    verify_certificate(release_plan(moments, labelled, relation, val_weight=val_weight).calibrate(a.eps, delta).certificate())
+
+_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, labelled=None, moments=1, delta=1e-6, val_weight=None)
+
+def _release_settings(a) -> dict:
+    "The data set's preset (or --preset), then every option given; the preset's enc_size and pool go with its encoder only."
+    from dp_mepf.train import preset, preset_for
+    if a.labelled and a.unlabelled: raise DPMEPFError("--labelled and --unlabelled contradict each other: give one")
+    name = a.preset or preset_for(a.data)
+    p = preset(name) if name else dict(_NO_PRESET)
+    s = {k: p[k] for k in _NO_PRESET}
+    if a.encoder is not None and a.encoder != s['encoder']: s.update(enc_size=None, pool=None)
+    for k in ['size', 'encoder', 'enc_size', 'pool', 'moments', 'delta', 'val_weight']:
+        if getattr(a, k) is not None: s[k] = getattr(a, k)
+    if a.labelled or a.unlabelled: s['labelled'] = a.labelled
+    if s['val_weight'] == 0: s['val_weight'] = None
+    return dict(s, preset=name)
 
 def _folder_options(a) -> dict:
     "load_data's folder-only options from --mode and --classes."
@@ -169,19 +188,24 @@ def _release(a):
     from dp_mepf.release import release
     from dp_mepf.distributed import init_world, local_device
     if a.eps is None: raise DPMEPFError("--eps is required (the target ε, e.g. --eps 1)")
-    _plan_checked(a, a.moments, a.labelled, a.relation, a.val_weight)
+    s = _release_settings(a)
+    if s['labelled'] is not None: _plan_checked(a, s['moments'], s['labelled'], a.relation, s['val_weight'], s['delta'])
     if a.batch_size < 1: raise DPMEPFError(f"--batch_size must be positive, got {a.batch_size}")
     device = _device(a.device)
     if (Path(a.out)/'release.pt').exists() and not a.overwrite:
         raise FileExistsError(f"{Path(a.out)/'release.pt'} exists: choose another --out, or --overwrite (a second release adds to the privacy cost)")
-    data = load_data(a.data, a.root, split=a.split, size=a.size, **_folder_options(a))   # reads headers or files: no statistic yet
-    check_budget(a.eps, a.delta, len(data), a.allow_large_eps, a.force)
+    data = load_data(a.data, a.root, split=a.split, size=s['size'], **_folder_options(a))   # reads headers or files: no statistic yet
+    if s['labelled'] is None:                                                      # no preset: labelled when the data set has classes
+        s['labelled'] = data.classes is not None
+        _plan_checked(a, s['moments'], s['labelled'], a.relation, s['val_weight'], s['delta'])
+    check_budget(a.eps, s['delta'], len(data), a.allow_large_eps, a.force)
     w = None if a.weights == 'random' else a.weights
-    enc = get_encoder(a.encoder, weights=w, layers=a.layers.split(',') if a.layers else None, relu=a.relu, pool=a.pool, size=a.enc_size)
+    enc = get_encoder(s['encoder'], weights=w, layers=a.layers.split(',') if a.layers else None, relu=a.relu, pool=s['pool'], size=s['enc_size'])
+
     world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
     try:
         if world is not None: device = local_device(device)
-        r = release(data, enc, a.eps, a.delta, a.moments, a.labelled, a.relation, val_weight=a.val_weight, batch_size=a.batch_size,
+        r = release(data, enc, a.eps, s['delta'], s['moments'], s['labelled'], a.relation, val_weight=s['val_weight'], batch_size=a.batch_size,
                     device=device, seed=a.noise_seed, force=a.force, bf16=a.bf16, world=world, allow_large_eps=a.allow_large_eps)
         if world is not None and world.rank > 0: return 0
     finally:
@@ -208,7 +232,7 @@ def _build_generator(name:str, release, seed:int):
     return get_generator(name, n_classes=C, out_shape=tuple(release.shape))
 
 def _train_spec(release:str='run/release.pt', # the release to train from
-                preset:str='quickstart', # settings: quickstart, mnist, fmnist, cifar10, cifar10_unlabelled, celeba32, celeba64
+                preset:str=None, # settings: quickstart, mnist, fmnist, cifar10, cifar10_unlabelled, celeba32, celeba64 (default: the released data set's, else quickstart)
                 out:str='run', # run folder (checkpoints, log.csv, grids/)
                 weights:str=None, # encoder weights file, if the release used one
                 generator:str=None, # override the preset's generator: resnet or convcond
@@ -220,6 +244,11 @@ def _train_spec(release:str='run/release.pt', # the release to train from
                 fresh:bool=False, # start over instead of resuming from OUT/ckpt.pt
                ):
     "Train a generator on a release (post-processing: no privacy cost)."
+
+def _preset_of(release, name=None) -> str:
+    "`name`, or the preset of the data set the release was made from (quickstart for a folder)."
+    from dp_mepf.train import preset_for
+    return name or preset_for(release.data) or 'quickstart'
 
 def _train_config(name:str, a) -> tuple:
     from dp_mepf.train import preset, TrainConfig
@@ -240,8 +269,9 @@ def _train(a):
     from dp_mepf.train import train, encoder_for
     from dp_mepf.distributed import init_world, local_device
     from dataclasses import replace
-    p, cfg = _train_config(a.preset, a)
+    if a.preset is not None: _train_config(a.preset, a)          # a bad preset or option is reported before the release is read
     r = load_release(a.release)
+    p, cfg = _train_config(_preset_of(r, a.preset), a)
     enc = encoder_for(r, a.weights)
     world = init_world(cfg.device)                # under torchrun: the preset's batch is split over the ranks
     try:
@@ -298,7 +328,7 @@ def dp_mepf_sample(argv:list|None=None):
 def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
                downstream:bool=False, # downstream accuracy: classifiers trained on synthetic, tested on real images
                fid:bool=False, # FID against the real data (slow on a CPU: about 0.1 s per image)
-               n:int=None, # synthetic images (default: 60,000 grey, 50,000 colour, as in the paper)
+               n:int=None, # synthetic images (default: the released data set's preset: 10,000 digits, 20,000 MNIST or Fashion-MNIST, 50,000 colour)
                select:str='auto', # checkpoint: auto, val (private selection) or last
                models:str=None, # comma-separated classifiers: logreg, mlp, cnn, resnet9 (default: by image type)
                seeds:int=1, # classifier seeds 0 … seeds−1 (mean and spread)
@@ -332,10 +362,12 @@ def run_eval(a, encoder=None, auto:bool=True) -> dict:
     models = [x.strip() for x in a.models.split(',') if x.strip()] if a.models else None
     device = _device(a.device)
     r = load_release(a.release or a.run)
+    from dp_mepf.train import preset, preset_for
+    n = a.n if a.n is not None else preset(_preset_of(r))['samples'] if preset_for(r.data) else None
     down, fid = a.downstream, a.fid
     if auto and not (down or fid): down, fid = r.labelled, not r.labelled
     if encoder is None and r.val is not None and a.select != 'last' and any((Path(a.run)/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, a.weights)
-    return evaluate_run(a.run, down, fid, a.n, models, tuple(range(a.seeds)), select=a.select, root=a.root, real_split=a.real_split,
+    return evaluate_run(a.run, down, fid, n, models, tuple(range(a.seeds)), select=a.select, root=a.root, real_split=a.real_split,
                         fid_real=a.fid_real, fid_network=getattr(a, 'fid_network', 'auto'), release=a.release, encoder=encoder, device=device)
 
 def _eval(a):
@@ -357,7 +389,7 @@ def _run_spec(preset:str='quickstart', # quickstart, mnist, fmnist, cifar10, cif
               layers:str=None, # comma-separated layer names to take features from (default: the encoder's standard list)
               steps:int=None, batch_size:int=None, lr:float=None, m_avg_lr:float=None, seed:int=None, # training overrides
               ckpt_every:int=None, sample_every:int=None, # steps between checkpoints and between sample grids
-              n_samples:int=10000, # synthetic images to draw at the end (and to evaluate)
+              n_samples:int=None, # synthetic images to draw at the end and to evaluate (default: the preset's, 10,000 for the quick start)
               fid:bool=False, # also compute FID in the evaluation (slow on a CPU)
               no_eval:bool=False, # skip the evaluation (checkpoint selection and metrics.json)
               device:str=None, # cpu, cuda, ... (default: cuda if available)
@@ -398,6 +430,7 @@ def run_pipeline(a) -> dict:
     p, cfg = _train_config(a.preset, a)
     eps, delta = a.eps if a.eps is not None else p['eps'], a.delta if a.delta is not None else p['delta']
     _plan_checked(argparse.Namespace(eps=eps, delta=delta, allow_large_eps=a.allow_large_eps), p['moments'], p['labelled'], val_weight=p.get('val_weight'))
+    if a.n_samples is None: a.n_samples = p['samples']
     if a.n_samples < 1: raise DPMEPFError(f"--n_samples must be positive, got {a.n_samples}")
     settings = {k: v for k, v in sorted(vars(a).items()) if k not in ('out', 'overwrite', 'device')}
     resumed = _run_folder(out, settings, a.overwrite)

@@ -145,7 +145,7 @@ def phi_sums(feats:list, # the hooked layers' outputs, N×D_l each (`FeatureEnco
              W:torch.Tensor, # N×C weights (e.g. one-hot labels)
              moments:int=1, # 1: [Wᵀφ1]; 2: [Wᵀφ1, Wᵀφ2]
              shrink:float=1., # extra factor on every φ (≤ 1)
-             dtype=None, # dtype of the products and sums (default: the features'; the release uses float64)
+             dtype=None, # dtype of the products and sums (default: the features')
             ) -> list:
     "Wᵀφ_k (C×D each), layer by layer without N×D intermediates; every row's φ has norm ≤ `shrink`, whatever the input."
     if moments not in (1, 2): raise DPMEPFError(f"moments must be 1 or 2, got {moments!r}")

@@ -4,22 +4,145 @@
 
 # %% ../nbs/03_release.ipynb #e7c2eb82
 from __future__ import annotations
-import hashlib, json, math, os, warnings
+import functools, hashlib, importlib.util, json, math, os, threading, warnings
+import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from . import __version__
 from .privacy import release_plan, check_budget, check_delta_vs_n, verify_certificate, PrivacyLedger
-from .features import FeatureEncoder, phis, phi_sums
+from .features import FeatureEncoder
 from .data import ImageData, TensorImages
 from .io import DPMEPFError, atomic_write
 
 # %% auto #0
-__all__ = ['feature_sums', 'add_noise', 'audit_lower_bound', 'Release', 'save', 'load_release', 'release']
+__all__ = ['FRAC_BITS', 'SHRINK', 'fixed_point_sums', 'feature_sums', 'add_noise', 'audit_lower_bound', 'Release', 'save',
+           'load_release', 'release']
 
 # %% ../nbs/03_release.ipynb #1d0d1093
-_SHRINK = 1 - 1e-6      # keeps every summed φ strictly inside the unit ball despite float32 rounding
+_NUMBA = importlib.util.find_spec("numba") is not None   # the fused CPU kernels; torch operations otherwise
+_MAGIC, _MAGIC_BITS = torch.tensor(1.5*2**23), 0x4B400000   # float32 1.5·2^23 + k (|k| < 2^22) has the bits 0x4B400000 + k
+FRAC_BITS = 22        # φ is summed in fixed point: whole multiples of 2^-22
+SHRINK = 1 - 2**-10   # every φ is scaled by this first: room for the rounding of its norm and of the grid
+_MAX_D = 2**24        # the rounding bound below assumes at most 16.7 million features
+_CHUNK = 1024         # float32 partial sums of squares run over at most 1,024 features
+_RUN = 511            # int32 partial sums run over at most 511 rows: 511 × 2^22 < 2^31
 
+@functools.cache
+def _kernels():
+    "The fused CPU kernels (numba, compiled on first use and cached), over all layers at once."
+    import numba as nb
+    if nb.config.THREADING_LAYER == 'default': nb.config.THREADING_LAYER = 'forksafe'   # GNU OpenMP would hang a forked child
+    @nb.njit(parallel=True, cache=True, fastmath={'reassoc'})
+    def norms(fs, n1, n2):                                 # n1[i] += Σ f², n2[i] += Σ f⁴, float32 over chunks, float64 across
+        for i in nb.prange(n1.shape[0]):
+            t1 = 0.; t2 = 0.
+            for k in range(len(fs)):
+                f = fs[k]
+                for j0 in range(0, f.shape[1], _CHUNK):
+                    s1 = np.float32(0.); s2 = np.float32(0.)
+                    for j in range(j0, min(f.shape[1], j0 + _CHUNK)):
+                        v2 = f[i, j]*f[i, j]; s1 += v2; s2 += v2*v2
+                    t1 += s1; t2 += s2
+            n1[i] += t1; n2[i] += t2
+    @nb.njit(parallel=True, cache=True)
+    def sums(fs, offs, layer, col, c1, c2, starts, acc1, acc2, moments):   # acc[c, j] += Σ_{class c} round(f·c1) (and round((f·c2)²))
+        for b in nb.prange(layer.shape[0]):               # a block: 512 columns of one layer
+            k = layer[b]; f = fs[k]; off = offs[k]; j0 = col[b]
+            j1 = min(f.shape[1], j0 + 512)
+            t1 = np.zeros(j1 - j0, np.int32); t2 = np.zeros(j1 - j0, np.int32)
+            for c in range(starts.shape[0] - 1):
+                for a in range(starts[c], starts[c + 1], _RUN):
+                    t1[:] = 0; t2[:] = 0
+                    for i in range(a, min(starts[c + 1], a + _RUN)):
+                        k1, k2 = c1[i], c2[i]
+                        for j in range(j0, j1):
+                            t1[j - j0] += np.int32(np.rint(f[i, j]*k1))
+                            if moments == 2:
+                                w = f[i, j]*k2
+                                t2[j - j0] += np.int32(np.rint(w*w))
+                    for j in range(j0, j1):
+                        acc1[c, off + j] += t1[j - j0]
+                        if moments == 2: acc2[c, off + j] += t2[j - j0]
+    return norms, sums
+
+_LAUNCH = threading.Lock()   # numba's fork-safe thread pool takes one launch at a time
+
+def _use_numba(t): return t.device.type == 'cpu' and _NUMBA
+
+def _launch(k, feats, *args):
+    "Run numba kernel `k` (0: norms, 1: sums) over all layers, on torch's number of threads."
+    import numba as nb
+    from numba.typed import List
+    fs = List([f.numpy() for f in feats])
+    with _LAUNCH:
+        kernel = _kernels()[k]
+        nb.set_num_threads(max(1, min(torch.get_num_threads(), nb.config.NUMBA_NUM_THREADS)))
+        kernel(fs, *args)
+
+def _norms(feats) -> tuple:
+    "Per row, Σf² and Σf⁴ in float64, from float32 partial sums over chunks of ≤ 1,024 features."
+    N = feats[0].shape[0]
+    if _use_numba(feats[0]):
+        n1, n2 = np.zeros(N), np.zeros(N)
+        _launch(0, feats, n1, n2)
+        return torch.from_numpy(n1), torch.from_numpy(n2)
+    n1 = n2 = 0.
+    for f in feats:
+        v = f.view(N, -1, math.gcd(f.shape[1], _CHUNK))
+        n1 = n1 + torch.linalg.vector_norm(v, dim=2).double().square().sum(1)
+        n2 = n2 + torch.linalg.vector_norm(v.square(), dim=2).double().square().sum(1)
+    return n1, n2
+
+def _tame(feats, n1, n2) -> tuple:
+    "Rows whose norms are not finite or outside [2^-10, 2^28]: zero if not finite, else scaled by a power of two (exactly)."
+    bad = ~((n1 >= 2.**-20) & (n1 <= 2.**56) & torch.isfinite(n2))      # NaN fails every comparison
+    if not bad.any(): return feats, n1, n2
+    i = bad.nonzero()[:, 0]
+    rows = [f[i].double() for f in feats]
+    finite = torch.stack([torch.isfinite(r).all(1) for r in rows]).all(0)
+    amax = torch.stack([r.abs().amax(1) for r in rows]).amax(0)
+    e = torch.frexp(torch.where(finite, amax, 1.)).exponent                # amax = m·2^e with m in [1/2, 1)
+    scale = torch.where(finite & (amax > 0), torch.ldexp(torch.ones_like(amax), -e), 0.)
+    feats = [f.clone() for f in feats]
+    for f, r in zip(feats, rows): f[i] = torch.where(finite[:, None], r*scale[:, None], 0.).float()
+    return (feats, *_norms(feats))
+
+def fixed_point_sums(feats:list, # the hooked layers' outputs, N×D_l each, rows grouped by class
+                     starts:list, # class c owns rows starts[c]:starts[c+1] (C+1 numbers from 0 to N)
+                     moments:int=1, # 1: φ1; 2: φ1 and φ2
+                     acc:list|None=None, # C×D int64 sums to add to (one per moment); None: fresh zeros
+                    ) -> list:
+    "Per-class sums of SHRINK·φ1 (and φ2) in whole units of 2^-FRAC_BITS: each row rounded to the grid, then added exactly."
+    feats = [f.float().contiguous() for f in feats]
+    N, D, dev = feats[0].shape[0], sum(f.shape[1] for f in feats), feats[0].device
+    if D > _MAX_D: raise DPMEPFError(f"D = {D:,} features: the fixed-point sums support at most {_MAX_D:,}; pool the feature maps (pool=...)")
+    if acc is None: acc = [torch.zeros(len(starts) - 1, D, dtype=torch.int64, device=dev) for _ in range(moments)]
+    feats, n1, n2 = _tame(feats, *_norms(feats))
+    def scale(n):                                                      # (numpy on the CPU: no thread pool wakes up for N numbers)
+        n = n.cpu().numpy()
+        with np.errstate(divide='ignore'): return torch.from_numpy(np.where(n > 0, 2.**FRAC_BITS*SHRINK/np.sqrt(n), 0.)).to(dev)
+    c1, c2 = scale(n1).float(), scale(n2).sqrt().float()               # round(f·c1) = 2^22·SHRINK·φ1, round((f·c2)²) = … φ2
+    if _use_numba(feats[0]):
+        dims = [f.shape[1] for f in feats]
+        offs = np.cumsum([0, *dims[:-1]]).astype(np.int64)
+        blocks = np.array([(k, j) for k, d in enumerate(dims) for j in range(0, d, 512)], dtype=np.int64).T.copy()
+        _launch(1, feats, offs, *blocks, c1.numpy(), c2.numpy(), np.asarray(starts, dtype=np.int64), acc[0].numpy(), acc[-1].numpy(), moments)
+        return acc
+    off, buf = 0, torch.empty(N*max(f.shape[1] for f in feats), device=dev)
+    for f in feats:
+        b = buf[:f.numel()].view(f.shape); q = b.view(torch.int32)
+        for k in range(moments):
+            if k == 0: torch.addcmul(_MAGIC.to(dev), f, c1[:, None], out=b)      # 1.5·2^23 + x, rounded: x to the nearest integer
+            else: torch.mul(f, c2[:, None], out=b); torch.addcmul(_MAGIC.to(dev), b, b, out=b)
+            q.sub_(_MAGIC_BITS)                                              # the float's bits, read as an integer, minus those of 1.5·2^23
+            for c in range(len(starts) - 1):
+                for a in range(starts[c], starts[c + 1], _RUN):
+                    acc[k][c, off:off + f.shape[1]] += q[a:min(a + _RUN, starts[c + 1])].sum(0, dtype=torch.int32)
+        off += f.shape[1]
+    return acc
+
+# %% ../nbs/03_release.ipynb #e15d00c6
 @torch.inference_mode()
 def feature_sums(data:ImageData, # the images (private when called by `release`)
                  encoder:FeatureEncoder, # the public encoder
@@ -27,33 +150,35 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
                  labelled:bool=False, # per-class sums and counts
                  batch_size:int=100, device=None, progress:bool=True,
                  nonneg_phi1:bool=False, # check that φ1 ≥ 0 (when the plan relies on it)
-                 bf16:bool=False, # encoder under bfloat16 autocast (the sums stay float64)
+                 bf16:bool=False, # encoder under bfloat16 autocast (φ is still summed exactly)
                 ):
-    "Exact (non-private) sums of φ1 (and φ2), per class when labelled, and the class counts: (dict of C×D float64, counts)."
+    "Exact (non-private) sums of SHRINK·φ1 (and φ2) on the 2^-22 grid, per class when labelled, and the class counts (float64)."
     C = data.n_classes if labelled else 1
     dev = torch.device(device) if device is not None else next(encoder.parameters()).device
     encoder = encoder.to(dev)
     if dev.type == 'cuda': encoder.to(memory_format=torch.channels_last)   # faster convolutions (NHWC) on GPUs
     if len(data) == 0: raise DPMEPFError(f"{data.name} is empty: there is nothing to release")
+    if len(data) >= 2**31: raise DPMEPFError(f"{data.name} has {len(data):,} images: the exact sums support fewer than 2^31")
     D = encoder.dim(tuple(data.shape))                                   # from the public shape, not from any image
-    sums, counts = [torch.zeros(C, D, dtype=torch.float64, device=dev) for _ in range(moments)], torch.zeros(C, dtype=torch.float64)
-    for x, y in tqdm(data.batches(batch_size, device=dev), total=math.ceil(len(data)/batch_size),
-                     desc=f'embedding {data.name}', disable=not progress, leave=False):
+    acc, counts = [torch.zeros(C, D, dtype=torch.int64, device=dev) for _ in range(moments)], torch.zeros(C, dtype=torch.int64)
+    bar = tqdm(total=len(data), unit='img', desc=f'embedding {data.name} ({encoder.name})', disable=not progress, leave=False)
+    for x, y in data.batches(batch_size, device=dev):
         if tuple(x.shape[1:]) != tuple(data.shape): raise DPMEPFError(f"{data.name}: a batch has shape {tuple(x.shape[1:])}, expected {tuple(data.shape)}")
         lo, hi = torch.aminmax(x)
         if not (torch.isfinite(lo) and torch.isfinite(hi) and lo >= 0 and hi <= 1):
             raise DPMEPFError(f"{data.name}: images must be finite and within [0, 1]; check how the data set is loaded")
         if labelled:
             if y is None or y.min() < 0 or y.max() >= C: raise DPMEPFError(f"{data.name}: labels must lie in 0..{C-1}")
-            onehot = torch.nn.functional.one_hot(y.to(dev), C).to(x.dtype)
-        else: onehot = torch.ones(len(x), 1, dtype=x.dtype, device=dev)
+            y = y.to(dev); order = torch.argsort(y, stable=True); x, sizes = x[order], torch.bincount(y, minlength=C).cpu()
+        else: sizes = torch.tensor([len(x)])
         if dev.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): feats = encoder.layer_features(x)
         if nonneg_phi1 and any((f < 0).any() for f in feats):
             raise DPMEPFError("nonneg_phi1=True but φ1 has negative coordinates: use post-ReLU features (relu=True) or nonneg_phi1=False")
-        for acc, b in zip(sums, phi_sums(feats, onehot, moments, _SHRINK, torch.float64)): acc += b
-        counts += onehot.sum(0).double().cpu()
-    return {k: s.cpu() for k, s in zip(['phi1', 'phi2'], sums)}, counts
+        fixed_point_sums(feats, [0, *sizes.cumsum(0).tolist()], moments, acc)
+        counts += sizes; bar.update(len(x))
+    bar.close()
+    return {k: s.cpu().double()*2.**-FRAC_BITS for k, s in zip(['phi1', 'phi2'], acc)}, counts.double()
 
 # %% ../nbs/03_release.ipynb #198719b0
 def _generator(seed):
@@ -220,7 +345,7 @@ def release(data:ImageData, # the private images
             nonneg_phi1:bool=False, # φ1 ≥ 0 (post-ReLU encoder): sensitivity √2 instead of 2; checked on every image
             val_weight:float|None=None, # also release a validation copy of the φ1 sums with this noise weight (10: 1% of μ²)
             batch_size:int=100, device=None, seed:int|None=None, force:bool=False, progress:bool=True,
-            bf16:bool=False, # run the encoder under bfloat16 autocast (φ is still normalised and summed in float64)
+            bf16:bool=False, # run the encoder under bfloat16 autocast (φ is still normalised and summed exactly)
             world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`); None: this process embeds all of `data`
             allow_large_eps:bool=False, # allow ε above `EPS_CEILING` (50), with a warning that the guarantee is vacuous
            ) -> Release:

@@ -17,8 +17,9 @@ from .generators import Generator, get_generator, balanced_labels
 from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
-__all__ = ['PRESETS', 'TrainConfig', 'preset', 'check_compatible', 'encoder_for', 'Matcher', 'mean_weights', 'fake_embeddings',
-           'class_weights', 'save_grid', 'train', 'generator_spec', 'load_generator', 'sample']
+__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'check_compatible', 'encoder_for', 'Matcher',
+           'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'train', 'generator_spec', 'load_generator',
+           'sample']
 
 # %% ../nbs/05_train.ipynb #557bca61
 @dataclass
@@ -52,12 +53,12 @@ class TrainConfig:
         if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10.)
-_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_weight=10.)
+_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10., samples=20_000)
+_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_weight=10., samples=50_000)
 _LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
 
 PRESETS = {
-    'quickstart': dict(_SMALL, data='digits', pool=2, eps=10.,
+    'quickstart': dict(_SMALL, data='digits', pool=2, eps=10., samples=10_000,
                        train=dict(steps=600, batch_size=100, lr=3e-3, m_avg_lr=1e-2, ckpt_every=100, sample_every=100, keep_ckpts=True)),
     'mnist': dict(_SMALL, data='mnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-5, m_avg_lr=1e-4)),
     'fmnist': dict(_SMALL, data='fmnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-4, m_avg_lr=1e-3)),
@@ -71,6 +72,12 @@ def preset(name:str) -> dict:
     "A deep copy of a preset, to modify freely."
     if name not in PRESETS: raise DPMEPFError(f"unknown preset {name!r}; choose one of {list(PRESETS)}")
     return json.loads(json.dumps(PRESETS[name]))
+
+DATA_PRESETS = {'digits': 'quickstart', 'mnist': 'mnist', 'fmnist': 'fmnist', 'cifar10': 'cifar10', 'celeba32': 'celeba32', 'celeba64': 'celeba64'}
+
+def preset_for(dataset:str) -> str|None:
+    "The preset a built-in data set (by name) starts from in every command (None for a folder of images)."
+    return DATA_PRESETS.get(dataset)
 
 # %% ../nbs/05_train.ipynb #4de0ecb9
 def check_compatible(release:Release, encoder:FeatureEncoder, generator:Generator):
