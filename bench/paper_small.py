@@ -46,9 +46,8 @@ def main():
     from dp_mepf.data import load_data
     from dp_mepf.features import get_encoder
     from dp_mepf.release import release
-    from dp_mepf.train import preset, TrainConfig, train, sample
+    from dp_mepf.train import preset, TrainConfig, train, sample, generator_for
     from dp_mepf.eval import downstream_accuracy
-    from dp_mepf.cli import _build_generator
 
     p = preset(a.data)
     tr = dict(p['train']) if a.full else dict(steps=600, batch_size=100, lr=3e-3, m_avg_lr=1e-2)
@@ -71,7 +70,7 @@ def main():
                     r = release(data, enc, eps, p['delta'], moments=m, labelled=True, device=a.device)
                     t_rel = time.time() - t; t = time.time()
                     cfg = TrainConfig(**dict(tr, seed=run))
-                    G = _build_generator(p['generator'], r, run)
+                    G = generator_for(r, p['generator'], run)
                     train(r, enc, G, cfg)
                     t_tr = time.time() - t; t = time.time()
                     x, y = sample(G, a.n_syn, 'balanced', seed=1000 + run)

@@ -220,17 +220,6 @@ def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
     return _main('dp_mepf_release', _release, _parse(_release_spec, 'dp_mepf_release', argv))
 
 # %% ../nbs/09_cli.ipynb #f4b00f9c
-def _build_generator(name:str, release, seed:int):
-    "A fresh generator of preset kind `name` that fits `release` (classes, image shape), initialised from `seed`."
-    import torch
-    from dp_mepf.generators import get_generator
-    torch.manual_seed(seed)
-    C = len(release.classes) if release.labelled else 0
-    if name == 'resnet':
-        if release.shape[0] != 3 or release.shape[1] != release.shape[2]: raise DPMEPFError(f"the resnet generator makes square RGB images; the release's are {release.shape}")
-        return get_generator('resnet', n_classes=C, size=release.shape[-1])
-    return get_generator(name, n_classes=C, out_shape=tuple(release.shape))
-
 def _train_spec(release:str='run/release.pt', # the release to train from
                 preset:str=None, # settings: quickstart, mnist, fmnist, cifar10, cifar10_unlabelled, celeba32, celeba64 (default: the released data set's, else quickstart)
                 out:str='run', # run folder (checkpoints, log.csv, grids/)
@@ -266,7 +255,7 @@ def _train_config(name:str, a) -> tuple:
 
 def _train(a):
     from dp_mepf.release import load_release
-    from dp_mepf.train import train, encoder_for
+    from dp_mepf.train import train, encoder_for, generator_for
     from dp_mepf.distributed import init_world, local_device
     from dataclasses import replace
     if a.preset is not None: _train_config(a.preset, a)          # a bad preset or option is reported before the release is read
@@ -276,7 +265,7 @@ def _train(a):
     world = init_world(cfg.device)                # under torchrun: the preset's batch is split over the ranks
     try:
         if world is not None: cfg = replace(cfg, device=local_device(cfg.device))
-        G = _build_generator(a.generator or p['generator'], r, cfg.seed)
+        G = generator_for(r, a.generator or p['generator'], cfg.seed)
         G = train(r, enc, G, cfg, out=a.out, resume=not a.fresh, world=world)
         if world is not None and world.rank > 0: return 0
     finally:
@@ -301,17 +290,17 @@ def _sample_spec(ckpt:str='run/ckpt.pt', # checkpoint (or its run folder)
 def write_samples(ckpt, n:int, out, labels:str='balanced', seed:int|None=None, device:str='cpu') -> Path:
     "Sample `n` images from a checkpoint into `out` (uint8 images, labels) and a PNG grid beside it."
     import torch
-    from dp_mepf.train import load_generator, sample, save_grid, _load_ckpt
+    from dp_mepf.train import load_generator, sample, save_grid, load_checkpoint
     if n < 1: raise DPMEPFError(f"--n must be positive, got {n}")
     G = load_generator(ckpt, device)
     ck = Path(ckpt) if Path(ckpt).is_file() else Path(ckpt)/'ckpt.pt'
-    w = _load_ckpt(ck).get('class_weights')
+    w = load_checkpoint(ck).get('class_weights')
     x, y = sample(G, n, labels=labels, weights=w, seed=seed)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     smp = dict(images=(x*255).round().to(torch.uint8), labels=y, generator=G.config, checkpoint=str(ck))
     atomic_write(out, lambda p: torch.save(smp, p))
     run = ck.parent.parent if ck.parent.name == 'ckpts' else ck.parent
-    save_grid(G, out.with_suffix('.png'), title=f"{run.name}: samples (step {_load_ckpt(ck)['step']})")
+    save_grid(G, out.with_suffix('.png'), title=f"{run.name}: samples (step {load_checkpoint(ck)['step']})")
     return out
 
 def _sample(a):
@@ -424,7 +413,7 @@ def run_pipeline(a) -> dict:
     from dp_mepf.data import load_data
     from dp_mepf.features import get_encoder
     from dp_mepf.release import release, load_release
-    from dp_mepf.train import train
+    from dp_mepf.train import train, generator_for
     from dp_mepf.io import remove_stale_tmp
     out = Path(a.out); t0 = time.time(); times = {}
     p, cfg = _train_config(a.preset, a)
@@ -449,7 +438,7 @@ def run_pipeline(a) -> dict:
         rel_path = r.save(out)
     remove_stale_tmp(out)
     times['release_s'] = round(time.time() - t0, 2); t = time.time()
-    G = _build_generator(p['generator'], r, cfg.seed)
+    G = generator_for(r, p['generator'], cfg.seed)
     train(r, enc, G, cfg, out=out, resume=resumed)
     times['train_s'] = round(time.time() - t, 2); t = time.time()
     metrics, ckpt = None, out/'ckpt.pt'

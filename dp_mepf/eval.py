@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .release import Release, load_release
 from .features import FeatureEncoder
-from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, _load_ckpt
+from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, load_checkpoint
 from .io import DPMEPFError, atomic_write
 
 # %% auto #0
@@ -288,16 +288,15 @@ def select_checkpoint(ckpts, # a run folder (its ckpts/step_*.pt), or a list of 
                       encoder:FeatureEncoder|None=None, # its public encoder (default: rebuilt from the release)
                       n_per_class:int=200, seed:int=0, device='cpu', progress:bool=True) -> dict:
     "The checkpoint with the smallest `val_score`: private selection, using only released statistics."
-    from dp_mepf.release import _content_sha256
     if not isinstance(release, Release): raise TypeError(f"select_checkpoint needs a Release, got {type(release).__name__}")
     if release.val is None:
         raise DPMEPFError("this release has no validation statistic, so no checkpoint can be selected privately: "
                          "release with val_weight (e.g. 10), or use the last checkpoint")
-    ckpts, h = _ckpt_list(ckpts), _content_sha256(release._state())
+    ckpts, h = _ckpt_list(ckpts), release.fingerprint
     encoder = encoder if encoder is not None else encoder_for(release)
     scores = []
     for c in tqdm(ckpts, desc='selecting', disable=not progress, leave=False):
-        s = _load_ckpt(c)
+        s = load_checkpoint(c)
         if s.get('release_sha256') != h: raise DPMEPFError(f"{c} was trained on another release")
         scores.append(dict(checkpoint=str(c), step=int(s['step']), val_score=val_score(load_generator(c, device), encoder, release, n_per_class, seed)))
     ok = [s for s in scores if math.isfinite(s['val_score'])]
@@ -343,9 +342,8 @@ def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', dev
         return dict(select_checkpoint(run, release, encoder, val_n, device=device, progress=progress), selection='val')
     last = run/'ckpt.pt'
     if not last.exists(): raise FileNotFoundError(f"no checkpoint in {run}: train first (dp_mepf_train)")
-    from dp_mepf.release import _content_sha256
-    s = _load_ckpt(last)
-    if s.get('release_sha256') != _content_sha256(release._state()): raise DPMEPFError(f"{last} was trained on another release")
+    s = load_checkpoint(last)
+    if s.get('release_sha256') != release.fingerprint: raise DPMEPFError(f"{last} was trained on another release")
     return dict(checkpoint=str(last), step=int(s['step']), selection='last',
                 privacy='no selection: the last checkpoint (uses no data)')
 

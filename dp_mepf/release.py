@@ -80,8 +80,8 @@ def _launch(k, feats, *args):
         nb.set_num_threads(max(1, min(torch.get_num_threads(), nb.config.NUMBA_NUM_THREADS)))
         kernel(fs, *args)
 
-def _norms(feats) -> tuple:
-    "Per row, Σf² and Σf⁴ in float64, from float32 partial sums over chunks of ≤ 1,024 features."
+def _norms(feats, moments=2) -> tuple:
+    "Per row, Σf² and Σf⁴ in float64, from float32 partial sums over chunks of ≤ 1,024 features (Σf⁴ only for φ2 off the CPU)."
     N = feats[0].shape[0]
     if _use_numba(feats[0]):
         n1, n2 = np.zeros(N), np.zeros(N)
@@ -91,10 +91,10 @@ def _norms(feats) -> tuple:
     for f in feats:
         v = f.view(N, -1, math.gcd(f.shape[1], _CHUNK))
         n1 = n1 + torch.linalg.vector_norm(v, dim=2).double().square().sum(1)
-        n2 = n2 + torch.linalg.vector_norm(v.square(), dim=2).double().square().sum(1)
-    return n1, n2
+        if moments == 2: n2 = n2 + torch.linalg.vector_norm(v.square(), dim=2).double().square().sum(1)
+    return n1, (n2 if moments == 2 else n1)
 
-def _tame(feats, n1, n2) -> tuple:
+def _tame(feats, n1, n2, moments=2) -> tuple:
     "Rows whose norms are not finite or outside [2^-10, 2^28]: zero if not finite, else scaled by a power of two (exactly)."
     bad = ~((n1 >= 2.**-20) & (n1 <= 2.**56) & torch.isfinite(n2))      # NaN fails every comparison
     if not bad.any(): return feats, n1, n2
@@ -106,7 +106,7 @@ def _tame(feats, n1, n2) -> tuple:
     scale = torch.where(finite & (amax > 0), torch.ldexp(torch.ones_like(amax), -e), 0.)
     feats = [f.clone() for f in feats]
     for f, r in zip(feats, rows): f[i] = torch.where(finite[:, None], r*scale[:, None], 0.).float()
-    return (feats, *_norms(feats))
+    return (feats, *_norms(feats, moments))
 
 def fixed_point_sums(feats:list, # the hooked layers' outputs, N×D_l each, rows grouped by class
                      starts:list, # class c owns rows starts[c]:starts[c+1] (C+1 numbers from 0 to N)
@@ -118,7 +118,7 @@ def fixed_point_sums(feats:list, # the hooked layers' outputs, N×D_l each, rows
     N, D, dev = feats[0].shape[0], sum(f.shape[1] for f in feats), feats[0].device
     if D > _MAX_D: raise DPMEPFError(f"D = {D:,} features: the fixed-point sums support at most {_MAX_D:,}; pool the feature maps (pool=...)")
     if acc is None: acc = [torch.zeros(len(starts) - 1, D, dtype=torch.int64, device=dev) for _ in range(moments)]
-    feats, n1, n2 = _tame(feats, *_norms(feats))
+    feats, n1, n2 = _tame(feats, *_norms(feats, moments), moments)
     def scale(n):                                                      # (numpy on the CPU: no thread pool wakes up for N numbers)
         n = n.cpu().numpy()
         with np.errstate(divide='ignore'): return torch.from_numpy(np.where(n > 0, 2.**FRAC_BITS*SHRINK/np.sqrt(n), 0.)).to(dev)
@@ -255,6 +255,10 @@ class Release:
     def moments(self) -> int: return len(self.sums)
     @property
     def dim(self) -> int: return next(iter(self.sums.values())).shape[1]
+    @property
+    def fingerprint(self) -> str:
+        "SHA-256 of everything in the release: a checkpoint records it, and any other release refuses the checkpoint."
+        return _content_sha256(self._state())
 
     def embedding(self, k:str='phi1') -> torch.Tensor:
         "The noisy mean embedding of `k` ('phi1', 'phi2' or 'val'): C×D float32 (C = 1 unlabelled). Post-processing of the release."

@@ -12,14 +12,14 @@ from torch import nn
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .features import FeatureEncoder, get_encoder, phis, phi_sums
-from .release import Release, load_release, _content_sha256
+from .release import Release, load_release
 from .generators import Generator, get_generator, balanced_labels
 from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'check_compatible', 'encoder_for', 'Matcher',
-           'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'train', 'generator_spec', 'load_generator',
-           'sample']
+__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'check_compatible', 'encoder_for', 'generator_for',
+           'Matcher', 'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'train', 'load_checkpoint',
+           'generator_spec', 'load_generator', 'sample']
 
 # %% ../nbs/05_train.ipynb #557bca61
 @dataclass
@@ -104,6 +104,16 @@ def encoder_for(release:Release, weights:str|None=None) -> FeatureEncoder:
     w = weights if weights is not None else ('imagenet' if e['weights'].startswith('imagenet') else None)
     if w is None: raise DPMEPFError(f"the release used encoder weights {e['weights']!r}: pass the same weights file")
     return get_encoder(e['name'], weights=w, layers=e['layers'], pool=e['pool'], size=e['size'])
+
+def generator_for(release:Release, name:str='convcond', # generator kind: convcond or resnet
+                  seed:int=0) -> Generator:
+    "A fresh generator of kind `name` that fits `release` (its classes and image shape), initialised from `seed`."
+    torch.manual_seed(seed)
+    C = len(release.classes) if release.labelled else 0
+    if name == 'resnet':
+        if release.shape[0] != 3 or release.shape[1] != release.shape[2]: raise DPMEPFError(f"the resnet generator makes square RGB images; the release's are {release.shape}")
+        return get_generator('resnet', n_classes=C, size=release.shape[-1])
+    return get_generator(name, n_classes=C, out_shape=tuple(release.shape))
 
 # %% ../nbs/05_train.ipynb #b03792d4
 class Matcher(nn.Module):
@@ -221,14 +231,14 @@ def train(release:Release, # the release to match (never the private data)
     matcher = Matcher(targets, cfg.m_avg_lr, cfg.beta1, class_weights(release, cfg.class_weights).to(dev)).to(dev)
     opt = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
     step, out = 0, (Path(out) if out is not None else None)
-    rel_hash = _content_sha256(release._state())
+    rel_hash = release.fingerprint
     if world is not None: world.check_same('the release, the encoder and the settings', [rel_hash, encoder.identity()['weights_sha256'], {k: v for k, v in asdict(cfg).items() if k != 'device'}])
     if out is not None:
         if lead: out.mkdir(parents=True, exist_ok=True)
         if world is not None: world.barrier()
         ck = out/'ckpt.pt'
         if resume and ck.exists():
-            s = _load_ckpt(ck)
+            s = load_checkpoint(ck)
             fresh = "use another folder or start afresh (resume=False; --fresh on the command line)"
             if s['release_sha256'] != rel_hash: raise DPMEPFError(f"{ck} belongs to another release; {fresh}")
             if s['generator_spec'] != generator_spec(generator): raise DPMEPFError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
@@ -304,7 +314,7 @@ def train(release:Release, # the release to match (never the private data)
         if world is not None: world.unwrap(generator)
     return generator
 
-def _load_ckpt(path:Path) -> dict:
+def load_checkpoint(path:Path) -> dict:
     "Read a checkpoint, or say clearly that the file is not one."
     try: s = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as ex: raise DPMEPFError(f"{path} is not a readable checkpoint ({type(ex).__name__}); delete it or use another folder") from None
@@ -332,7 +342,7 @@ def load_generator(ckpt:str|Path, device:str='cpu') -> Generator:
     ckpt = Path(ckpt)
     if ckpt.is_dir(): ckpt = ckpt/'ckpt.pt'
     if not ckpt.is_file(): raise FileNotFoundError(f"no checkpoint at {ckpt}: train first (dp_mepf_train)")
-    s = _load_ckpt(ckpt)
+    s = load_checkpoint(ckpt)
     G = get_generator(**s['generator_spec'])
     G.load_state_dict(s['generator'])
     return G.to(device).eval()

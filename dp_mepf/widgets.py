@@ -91,11 +91,11 @@ PrivacyExplorer._ipython_display_ = _ipython_display_
 # %% ../nbs/08_widgets.ipynb #94859773
 def _checkpoints(run) -> list:
     "(label, path) of a run's checkpoints, oldest first; the last one from ckpt.pt."
-    from dp_mepf.train import _load_ckpt
+    from dp_mepf.train import load_checkpoint
     run = Path(run)
     if not run.is_dir(): raise FileNotFoundError(f"{run} is not a run folder")
     out = [(f"step {int(p.stem.split('_')[1])}", p) for p in sorted((run/'ckpts').glob('step_*.pt'))]
-    if (run/'ckpt.pt').exists(): out.append((f"last (step {_load_ckpt(run/'ckpt.pt')['step']})", run/'ckpt.pt'))
+    if (run/'ckpt.pt').exists(): out.append((f"last (step {load_checkpoint(run/'ckpt.pt')['step']})", run/'ckpt.pt'))
     if not out: raise FileNotFoundError(f"no checkpoints in {run}: train first (dp_mepf_train)")
     return out
 
