@@ -8,6 +8,7 @@ seconds). Compare recipes that differ in one setting, measured back to back with
 
     python bench/levers.py --data mnist --eps 1 --blocks 8 --steps 1200 --evals 600 1200
     python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --m_avg_lr 3e-3 --steps 1200 --evals 600 1200
+    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --m_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --grid bench/results/grid.png
     python bench/levers.py --data mnist --encoder my_encoder.pt --layers 2,6,10 --steps 1200     # a saved public network
 """
 import argparse, json, time
@@ -27,11 +28,13 @@ def main():
     ap.add_argument('--steps', type=int, default=1200)
     ap.add_argument('--batch_size', type=int, default=100)
     ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--lr_schedule', choices=['constant', 'cosine'], default='constant')
     ap.add_argument('--m_avg_lr', type=float, default=1e-2)
     ap.add_argument('--evals', type=int, nargs='+', default=None, help='steps at which to measure (default: the last)')
     ap.add_argument('--n_syn', type=int, default=10_000, help='synthetic images the MLP trains on')
     ap.add_argument('--seed', type=int, default=0, help='noise, training and classifier seed')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--grid', default=None, help='save a sample grid (PNG) of the last generator here')
     ap.add_argument('--out', default='bench/results/levers.jsonl')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -39,7 +42,7 @@ def main():
     from dp_mepf.data import load_data
     from dp_mepf.features import get_encoder
     from dp_mepf.release import release
-    from dp_mepf.train import TrainConfig, train, sample
+    from dp_mepf.train import TrainConfig, train, sample, save_grid
     from dp_mepf.generators import get_generator
     data, test = load_data(a.data), load_data(a.data, split='test')
     xte, yte = (test.x.float()/255).flatten(1).numpy(), test.labels.numpy()
@@ -47,7 +50,7 @@ def main():
         enc = get_encoder('efficientnet_lite0', size=a.enc_size, pool=a.pool, layers=[f'_blocks.{i}' for i in range(a.blocks)])
     else: enc = get_encoder(a.encoder, layers=a.layers.split(','), pool=a.pool)
     t = time.perf_counter()
-    r = release(data, enc, a.eps, 1e-5, moments=a.moments, labelled=True, progress=False, seed=a.seed)
+    r = release(data, enc, a.eps, 1e-5, moments=a.moments, labelled=True, progress=False, seed=a.seed, allow_large_eps=a.eps > 50)
     t_release = time.perf_counter() - t
     torch.manual_seed(a.seed); G = get_generator('convcond', n_classes=10)
     evals, curve, spent = sorted(set(a.evals or [a.steps])), [], [0.]
@@ -60,8 +63,9 @@ def main():
         spent[0] += time.perf_counter() - te
         curve.append(dict(step=step, mlp=round(100*acc, 2), train_s=round(time.perf_counter() - t0 - spent[0], 1)))
         print(curve[-1], flush=True)
-    cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, m_avg_lr=a.m_avg_lr, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
+    cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, m_avg_lr=a.m_avg_lr, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
     train(r, enc, G, cfg, progress=False, callback=measure)
+    if a.grid: save_grid(G, Path(a.grid), title=f"{a.data}, ε = {a.eps:g}, step {a.steps}")
     row = dict(vars(a), release_s=round(t_release, 1), D=r.dim, torch=torch.__version__, curve=curve)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')

@@ -12,13 +12,14 @@ MNIST) or CIFAR-10 (for Fashion-MNIST); those checkpoints are not published. Lik
 public natural-image network that never saw the private data set; it is also what the paper's own CIFAR-10 and
 CelebA results use (VGG19 on ImageNet).
 
-Reduced (default): 600 generator steps at batch 100 with larger learning rates (generator 3e-3, moving
-average 1e-2; the paper's 1e-5 / 1e-4 need its 100,000 steps), and 20,000 synthetic images for the classifiers
-(LogReg and the MLP on 60,000 synthetic images take 10+ minutes per cell on 2 CPU cores). `--full` uses the
-presets' paper settings and 60,000 synthetic images.
+Default: the data set's preset (`dp_mepf.train.PRESETS`, the same recipe for MNIST and Fashion-MNIST: the first 8
+blocks of efficientnet_lite0 at 32×32, φ1+φ2, a cosine learning-rate schedule; sized so that one cell — release,
+training, 20,000 synthetic images, MLP and CNN — fits in 30 minutes on 2 CPU cores), and 20,000 synthetic images for the
+classifiers. `--full` uses the paper's own settings (presets `mnist_paper` / `fmnist_paper`: 100,000 steps) and
+60,000 synthetic images.
 
-    python bench/paper_small.py --data mnist --eps 0.2 1 10
-    python bench/paper_small.py --data fmnist --eps 0.2 1 10 --full --runs 3
+    python bench/paper_small.py --data mnist --eps 1 --models mlp cnn --runs 3
+    python bench/paper_small.py --data fmnist --eps 0.2 1 10 --moments 1 2
 """
 import argparse, csv, json, os, platform, time
 from pathlib import Path
@@ -31,9 +32,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--data', choices=['mnist', 'fmnist'], required=True)
     ap.add_argument('--eps', type=float, nargs='+', default=[0.2, 1., 10.])
-    ap.add_argument('--moments', type=int, nargs='+', default=[1, 2], help='1: φ1; 2: φ1+φ2')
+    ap.add_argument('--moments', type=int, nargs='+', default=None, help="1: φ1; 2: φ1+φ2 (default: the preset's)")
     ap.add_argument('--full', action='store_true', help="the presets' paper settings (100,000 steps)")
-    ap.add_argument('--steps', type=int, default=None, help='generator steps (default 600; --full: 100,000)')
+    ap.add_argument('--steps', type=int, default=None, help="generator steps (default: the preset's; --full: 100,000)")
     ap.add_argument('--runs', type=int, default=1, help='independent runs (release noise, training and classifier seeds)')
     ap.add_argument('--models', nargs='+', default=['logreg', 'mlp', 'cnn'])
     ap.add_argument('--n_syn', type=int, default=None, help='synthetic training images for the classifiers (default 20,000; --full: 60,000 as in the paper)')
@@ -49,15 +50,16 @@ def main():
     from dp_mepf.train import preset, TrainConfig, train, sample, generator_for
     from dp_mepf.eval import downstream_accuracy
 
-    p = preset(a.data)
-    tr = dict(p['train']) if a.full else dict(steps=600, batch_size=100, lr=3e-3, m_avg_lr=1e-2)
+    p = preset(f'{a.data}_paper' if a.full else a.data)
+    if a.moments is None: a.moments = [p['moments']]
+    tr = {k: v for k, v in p['train'].items() if k not in ('ckpt_every', 'sample_every', 'keep_ckpts')}
     if a.steps: tr['steps'] = a.steps
     tr.update(ckpt_every=tr['steps'], sample_every=tr['steps'], device=a.device)
     data, test = load_data(a.data, size=p['size']), load_data(a.data, split='test', size=p['size'])
     xte, yte = test.x.float()/255, test.labels
-    enc = get_encoder(p['encoder'], weights='imagenet', pool=p['pool'], size=p['enc_size'])
+    enc = get_encoder(p['encoder'], weights='imagenet', layers=p['layers'], pool=p['pool'], size=p['enc_size'])
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    tag = f"paper_small_{a.data}{'_full' if a.full else ''}"
+    tag = f"paper_small_{a.data}{'_full' if a.full else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
     fcsv = out/f'{tag}.csv'
     cols = ['data', 'eps', 'delta', 'moments', 'run', 'steps', 'model', 'accuracy', 'release_s', 'train_s', 'eval_s', 'epsilon_certified']
     rows, t_all = [], time.time()
@@ -91,8 +93,8 @@ def main():
 def table(rows, a, minutes, cfg):
     "Markdown: accuracy (%) per ε, moments and classifier (mean ± std over runs), with the paper's MLP figure."
     name = {'mnist': 'MNIST', 'fmnist': 'Fashion-MNIST'}[a.data]
-    head = '| ε | features | ' + ' | '.join(a.models) + ' | paper MLP |'
-    lines = [head, '|---|---|' + '---|'*(len(a.models) + 1)]
+    head = '| ε | features | ' + ' | '.join(a.models) + ' | paper MLP | minutes per run |'
+    lines = [head, '|---|---|' + '---|'*(len(a.models) + 2)]
     for eps in a.eps:
         for m in a.moments:
             cells = []
@@ -100,8 +102,11 @@ def table(rows, a, minutes, cfg):
                 v = [r['accuracy'] for r in rows if r['eps'] == eps and r['moments'] == m and r['model'] == k]
                 cells.append('—' if not v else f'{np.mean(v):.1f}' + (f' ± {np.std(v):.1f}' if len(v) > 1 else ''))
             paper = PAPER_MLP[a.data].get(float(eps))
-            lines.append(f"| {eps:g} | {'φ1' if m == 1 else 'φ1+φ2'} | " + ' | '.join(cells) + f" | {'—' if paper is None else paper} |")
-    cmd = f"python bench/paper_small.py --data {a.data} --eps {' '.join(f'{e:g}' for e in a.eps)}" + (' --full' if a.full else '') + (f' --runs {a.runs}' if a.runs > 1 else '') + (f' --threads {a.threads}' if a.threads else '')
+            t = {(r['run'], r['release_s'] + r['train_s'] + r['eval_s']) for r in rows if r['eps'] == eps and r['moments'] == m}
+            mins = f"{np.mean([x for _, x in t])/60:.1f}" if t else '—'
+            lines.append(f"| {eps:g} | {'φ1' if m == 1 else 'φ1+φ2'} | " + ' | '.join(cells) + f" | {'—' if paper is None else paper} | {mins} |")
+    cmd = (f"python bench/paper_small.py --data {a.data} --eps {' '.join(f'{e:g}' for e in a.eps)} --moments {' '.join(map(str, a.moments))} --models {' '.join(a.models)}"
+           + (' --full' if a.full else '') + (f' --steps {a.steps}' if a.steps else '')) + (f' --runs {a.runs}' if a.runs > 1 else '') + (f' --threads {a.threads}' if a.threads else '')
     return (f"**{name}**, labelled, δ = 1e-5, test accuracy (%) on the real test set of classifiers trained on {a.n_syn:,} "
             f"synthetic images; {cfg.steps:,} generator steps, {a.runs} run(s) per cell.\n\n" + '\n'.join(lines) +
             f"\n\n`{cmd}` — {minutes:.0f} min on {platform.machine()} with {torch.get_num_threads()} threads "

@@ -158,18 +158,19 @@ def _plan_checked(a, moments, labelled, relation='replace-one', val_weight=None,
     check_budget(a.eps, delta, allow_large_eps=a.allow_large_eps)
     verify_certificate(release_plan(moments, labelled, relation, val_weight=val_weight).calibrate(a.eps, delta).certificate())
 
-_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, labelled=None, moments=1, delta=1e-6, val_weight=None)
+_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, layers=None, labelled=None, moments=1, delta=1e-6, val_weight=None)
 
 def _release_settings(a) -> dict:
-    "The data set's preset (or --preset), then every option given; the preset's enc_size and pool go with its encoder only."
+    "The data set's preset (or --preset), then every option given; the preset's enc_size, pool and layers go with its encoder only."
     from dp_mepf.train import preset, preset_for
     if a.labelled and a.unlabelled: raise DPMEPFError("--labelled and --unlabelled contradict each other: give one")
     name = a.preset or preset_for(a.data)
     p = preset(name) if name else dict(_NO_PRESET)
     s = {k: p[k] for k in _NO_PRESET}
-    if a.encoder is not None and a.encoder != s['encoder']: s.update(enc_size=None, pool=None)
+    if a.encoder is not None and a.encoder != s['encoder']: s.update(enc_size=None, pool=None, layers=None)
     for k in ['size', 'encoder', 'enc_size', 'pool', 'moments', 'delta', 'val_weight']:
         if getattr(a, k) is not None: s[k] = getattr(a, k)
+    if a.layers: s['layers'] = a.layers.split(',')
     if a.labelled or a.unlabelled: s['labelled'] = a.labelled
     if s['val_weight'] == 0: s['val_weight'] = None
     return dict(s, preset=name)
@@ -200,7 +201,7 @@ def _release(a):
         _plan_checked(a, s['moments'], s['labelled'], a.relation, s['val_weight'], s['delta'])
     check_budget(a.eps, s['delta'], len(data), a.allow_large_eps, a.force)
     w = None if a.weights == 'random' else a.weights
-    enc = get_encoder(s['encoder'], weights=w, layers=a.layers.split(',') if a.layers else None, relu=a.relu, pool=s['pool'], size=s['enc_size'])
+    enc = get_encoder(s['encoder'], weights=w, layers=s['layers'], relu=a.relu, pool=s['pool'], size=s['enc_size'])
 
     world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
     try:
@@ -221,11 +222,11 @@ def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
 
 # %% ../nbs/09_cli.ipynb #f4b00f9c
 def _train_spec(release:str='run/release.pt', # the release to train from
-                preset:str=None, # settings: quickstart, mnist, fmnist, cifar10, cifar10_unlabelled, celeba32, celeba64 (default: the released data set's, else quickstart)
+                preset:str=None, # settings: quickstart, mnist, fmnist, mnist_paper, fmnist_paper, cifar10, cifar10_unlabelled, celeba32, celeba64 (default: the released data set's, else quickstart)
                 out:str='run', # run folder (checkpoints, log.csv, grids/)
                 weights:str=None, # encoder weights file, if the release used one
                 generator:str=None, # override the preset's generator: resnet or convcond
-                steps:int=None, batch_size:int=None, lr:float=None, m_avg_lr:float=None, moments:int=None,
+                steps:int=None, batch_size:int=None, lr:float=None, lr_schedule:str=None, m_avg_lr:float=None, moments:int=None,
                 class_weights:str=None, ckpt_every:int=None, sample_every:int=None, seed:int=None, # override preset fields
                 device:str=None, # cpu, cuda, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
                 bf16:str='auto', # encoder under bfloat16 autocast: auto (on CUDA), on, off
@@ -243,7 +244,7 @@ def _train_config(name:str, a) -> tuple:
     from dp_mepf.train import preset, TrainConfig
     p = preset(name)
     kw = dict(p['train'])
-    for k in ['steps', 'batch_size', 'lr', 'm_avg_lr', 'moments', 'class_weights', 'ckpt_every', 'sample_every', 'seed']:
+    for k in ['steps', 'batch_size', 'lr', 'lr_schedule', 'm_avg_lr', 'moments', 'class_weights', 'ckpt_every', 'sample_every', 'seed']:
         if getattr(a, k, None) is not None: kw[k] = getattr(a, k)
     kw['device'] = _device(getattr(a, 'device', None))
     switch = dict(auto=None, on=True, off=False)
@@ -370,13 +371,13 @@ def dp_mepf_eval(argv:list|None=None):
     return _main('dp_mepf_eval', _eval, _parse(_eval_spec, 'dp_mepf_eval', argv))
 
 # %% ../nbs/09_cli.ipynb #87a75f42
-def _run_spec(preset:str='quickstart', # quickstart, mnist, fmnist, cifar10, cifar10_unlabelled, celeba32, celeba64
+def _run_spec(preset:str='quickstart', # quickstart, mnist, fmnist, mnist_paper, fmnist_paper, cifar10, cifar10_unlabelled, celeba32, celeba64
               out:str='runs/quickstart', # run folder
               root:str=None, # data folder (default: the offline copies, if any)
               eps:float=None, delta:float=None, # override the preset's privacy target
               encoder:str=None, weights:str='imagenet', # public encoder (a name or a saved network file) and its weights (imagenet, a file, or random)
               layers:str=None, # comma-separated layer names to take features from (default: the encoder's standard list)
-              steps:int=None, batch_size:int=None, lr:float=None, m_avg_lr:float=None, seed:int=None, # training overrides
+              steps:int=None, batch_size:int=None, lr:float=None, lr_schedule:str=None, m_avg_lr:float=None, seed:int=None, # training overrides (lr_schedule: constant or cosine)
               ckpt_every:int=None, sample_every:int=None, # steps between checkpoints and between sample grids
               n_samples:int=None, # synthetic images to draw at the end and to evaluate (default: the preset's, 10,000 for the quick start)
               fid:bool=False, # also compute FID in the evaluation (slow on a CPU)
@@ -425,7 +426,7 @@ def run_pipeline(a) -> dict:
     resumed = _run_folder(out, settings, a.overwrite)
     if resumed and (out/'summary.json').is_file(): return dict(json.loads((out/'summary.json').read_text(encoding='utf-8')), already_complete=True)
     enc = get_encoder(a.encoder or p['encoder'], weights=None if a.weights == 'random' else a.weights,
-                      layers=a.layers.split(',') if a.layers else None, pool=p['pool'], size=p['enc_size'])
+                      layers=a.layers.split(',') if a.layers else (p['layers'] if a.encoder in (None, p['encoder']) else None), pool=p['pool'], size=p['enc_size'])
     if resumed: r, rel_path = load_release(out), out/'release.pt'                  # the release is never made twice
     else:
         data = load_data(p['data'], a.root, size=p['size'])

@@ -15,7 +15,7 @@ from .io import DPMEPFError
 
 # %% auto #0
 __all__ = ['DATASETS', 'DIGITS_TRAIN', 'CIFAR10_CLASSES', 'IMG_EXTENSIONS', 'shared_data_root', 'ImageData', 'TensorImages',
-           'load_data', 'read_idx', 'FolderImages']
+           'Untouchable', 'load_data', 'read_idx', 'FolderImages']
 
 # %% ../nbs/02_data.ipynb #35bba56d
 DATASETS = {
@@ -118,6 +118,12 @@ class TensorImages(ImageData):
                 yield (_to_float(self.x[i:i+bs].to(device)),
                        None if self.y is None else self.y[i:i+bs].to(device))
         return it()
+
+# %% ../nbs/02_data.ipynb #9761a0ba
+class Untouchable(TensorImages):
+    "A `TensorImages` whose records cannot be read: hand it to a step to show that the step never reads private images."
+    def batches(self, *a, **k): raise AssertionError('private data were read')
+    def __getitem__(self, i): raise AssertionError('private data were read')
 
 # %% ../nbs/02_data.ipynb #83daf081
 def _resize_u8(x:torch.Tensor, size:int, chunk:int=4096) -> torch.Tensor:

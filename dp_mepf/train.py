@@ -18,8 +18,9 @@ from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
 __all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'check_compatible', 'encoder_for', 'generator_for',
-           'Matcher', 'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'train', 'load_checkpoint',
-           'generator_spec', 'load_generator', 'sample']
+           'Matcher', 'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'lr_at', 'RunState',
+           'feature_fn', 'train_step', 'Checkpointer', 'LossLog', 'train', 'load_checkpoint', 'generator_spec',
+           'load_generator', 'sample']
 
 # %% ../nbs/05_train.ipynb #557bca61
 @dataclass
@@ -28,6 +29,7 @@ class TrainConfig:
     steps:int=1000              # generator updates
     batch_size:int=64           # generated images per step, in all (under torchrun, split over the processes)
     lr:float=1e-3               # generator Adam learning rate
+    lr_schedule:str='constant'  # 'constant', or 'cosine': the generator's learning rate decays to 0 over `steps` (`lr_at`)
     m_avg_lr:float=1e-3         # Adam learning rate of the moving averages v
     beta1:float=0.5             # Adam β1 of both optimisers (as in the paper)
     moments:int|None=None       # 1: match φ1; 2: φ1 and φ2 (default: what the release has)
@@ -48,20 +50,25 @@ class TrainConfig:
             if not getattr(self, k) > 0: raise DPMEPFError(f"{k} must be > 0, got {getattr(self, k)!r}")
         if not 0 <= self.beta1 < 1: raise DPMEPFError(f"beta1 must lie in [0, 1), got {self.beta1}")
         if self.moments not in (None, 1, 2): raise DPMEPFError(f"moments must be 1 or 2, got {self.moments!r}")
+        if self.lr_schedule not in ('constant', 'cosine'): raise DPMEPFError(f"lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
         if self.class_weights not in ('counts', 'uniform'): raise DPMEPFError(f"class_weights must be 'counts' or 'uniform', got {self.class_weights!r}")
         if self.bf16 not in (None, True, False): raise DPMEPFError(f"bf16 must be True, False or None (automatic), got {self.bf16!r}")
         if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10., samples=20_000)
-_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_weight=10., samples=50_000)
+_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10., samples=20_000)
+_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_weight=10., samples=50_000)
 _LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
+_CPU28 = dict(layers=[f'_blocks.{i}' for i in range(8)], moments=2,             # one recipe for both 28×28 grey data sets (explanations/samples)
+              train=dict(steps=4000, batch_size=100, lr=3e-3, lr_schedule='cosine', m_avg_lr=3e-3, ckpt_every=500, sample_every=500, keep_ckpts=True))
 
 PRESETS = {
-    'quickstart': dict(_SMALL, data='digits', pool=2, eps=10., samples=10_000,
-                       train=dict(steps=600, batch_size=100, lr=3e-3, m_avg_lr=1e-2, ckpt_every=100, sample_every=100, keep_ckpts=True)),
-    'mnist': dict(_SMALL, data='mnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-5, m_avg_lr=1e-4)),
-    'fmnist': dict(_SMALL, data='fmnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-4, m_avg_lr=1e-3)),
+    'quickstart': dict(_SMALL, data='digits', pool=2, eps=10., samples=10_000, layers=_CPU28['layers'], moments=2,
+                       train=dict(steps=600, batch_size=100, lr=3e-3, lr_schedule='cosine', m_avg_lr=3e-3, ckpt_every=100, sample_every=100, keep_ckpts=True)),
+    'mnist': dict(_SMALL, **_CPU28, data='mnist', eps=1.),
+    'fmnist': dict(_SMALL, **_CPU28, data='fmnist', eps=1.),
+    'mnist_paper': dict(_SMALL, data='mnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-5, m_avg_lr=1e-4)),
+    'fmnist_paper': dict(_SMALL, data='fmnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-4, m_avg_lr=1e-3)),
     'cifar10': dict(_VGG, data='cifar10', labelled=True, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, m_avg_lr=1e-4)),
     'cifar10_unlabelled': dict(_VGG, data='cifar10', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, m_avg_lr=1e-3)),
     'celeba32': dict(_VGG, data='celeba32', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=3e-4, m_avg_lr=1e-4)),
@@ -201,11 +208,155 @@ def save_grid(generator:Generator, path:Path, n_per_class:int=10, seed:int=1234,
     finally: plt.close(fig)
     return path
 
-# %% ../nbs/05_train.ipynb #75884356
+# %% ../nbs/05_train.ipynb #f45be60e
+def lr_at(cfg:TrainConfig, step:int) -> float:
+    "The generator's learning rate for step `step` (0-based): `cfg.lr`, or its cosine decay to 0 over `cfg.steps`."
+    if cfg.lr_schedule == 'constant': return cfg.lr
+    return cfg.lr*0.5*(1 + math.cos(math.pi*min(step, cfg.steps)/cfg.steps))
+
+# %% ../nbs/05_train.ipynb #5818c1ac
 def _to_device(t:torch.Tensor, dev:torch.device) -> torch.Tensor:
     "Host → device without a synchronisation (through pinned memory) on CUDA."
     return t.pin_memory().to(dev, non_blocking=True) if dev.type == 'cuda' else t.to(dev)
 
+@dataclass
+class RunState:
+    "What a checkpoint restores: the generator and its optimiser, the moving averages (with theirs), the random stream, the step."
+    generator:Generator; opt:torch.optim.Optimizer; matcher:Matcher; rng:torch.Generator; step:int=0
+
+    @classmethod
+    def start(cls, release:Release, generator:Generator, cfg:TrainConfig, moments:int, dev:torch.device) -> RunState:
+        "A fresh run on `dev`: v at zero, both Adam optimisers new, the random stream seeded by `cfg.seed`."
+        rng = torch.Generator().manual_seed(cfg.seed)
+        generator.to(dev).train()
+        if dev.type == 'cuda': generator.to(memory_format=torch.channels_last)
+        targets = [release.embedding(k).to(dev) for k in ['phi1', 'phi2'][:moments]]
+        matcher = Matcher(targets, cfg.m_avg_lr, cfg.beta1, class_weights(release, cfg.class_weights).to(dev)).to(dev)
+        return cls(generator, torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999)), matcher, rng)
+
+    def batch(self, cfg:TrainConfig, dev:torch.device, world=None) -> tuple:
+        "The next latents z and mean weights W (this process's rows of them under torchrun)."
+        C = self.generator.n_classes
+        labels = balanced_labels(cfg.batch_size, C, self.rng) if C else None     # the global batch, drawn alike on every rank
+        z, W = self.generator.latent(cfg.batch_size, labels, self.rng, device='cpu'), mean_weights(labels, C, cfg.batch_size)
+        if world is not None: z, W = world.rows(z), world.rows(W)
+        return _to_device(z, dev), _to_device(W, dev)
+
+    def state_dict(self) -> dict:
+        return dict(step=self.step, generator=self.generator.state_dict(), opt=self.opt.state_dict(), matcher=self.matcher.state_dict(),
+                    opt_v=self.matcher.opt.state_dict(), rng=self.rng.get_state(), torch_rng=torch.get_rng_state())
+
+    def load_state_dict(self, s:dict):
+        self.generator.load_state_dict(s['generator']); self.opt.load_state_dict(s['opt']); self.matcher.load_state_dict(s['matcher'])
+        self.matcher.opt.load_state_dict(s['opt_v']); self.rng.set_state(s['rng']); torch.set_rng_state(s['torch_rng'])
+        self.step = s['step']
+
+# %% ../nbs/05_train.ipynb #ecc9297d
+def feature_fn(model:nn.Module, encoder:FeatureEncoder, cfg:TrainConfig, dev:torch.device):
+    "z ↦ the encoder's layer outputs of model(z), in float32 (bf16 autocast and torch.compile as `cfg` says)."
+    bf16 = dev.type == 'cuda' if cfg.bf16 is None else cfg.bf16
+    def features(z):
+        x = model(z)
+        with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): return [f.float() for f in encoder.layer_features(x)]
+    comp = dev.type == 'cuda' if cfg.compile is None else cfg.compile
+    return torch.compile(features, **({} if comp is True else dict(backend=comp))) if comp else features
+
+def train_step(st:RunState, # the run (its step advances by one)
+               features, # z ↦ layer outputs (`feature_fn`)
+               z:torch.Tensor, W:torch.Tensor, # latents and mean weights of the batch (`RunState.batch`)
+               lr:float, # the generator's learning rate for this step (`lr_at`)
+               world=None, # a torchrun job: the batch's per-class means are summed over its processes
+              ) -> list:
+    "One step of Algorithm 1: an Adam step of v towards target − fake, then one of the generator. Returns the batch MMD² per moment."
+    for grp in st.opt.param_groups: grp['lr'] = lr
+    feats = features(z)
+    with torch.no_grad(): fake = phi_sums([f.detach() for f in feats], W, len(st.matcher.targets))
+    if world is not None: world.all_sum(fake)                          # the global batch's per-class means, on every rank
+    mmd = st.matcher.update(fake)
+    lg = st.matcher.generator_loss(feats, W)
+    if world is not None: lg = lg*world.size                           # DDP averages gradients; the loss is a sum over ranks
+    st.opt.zero_grad(set_to_none=True); lg.backward(); st.opt.step()
+    st.step += 1
+    return [x.detach() for x in mmd]
+
+# %% ../nbs/05_train.ipynb #b50e0d17
+class Checkpointer:
+    "A run folder: resumes from ckpt.pt (only the same release, generator and settings), writes checkpoints atomically, tidies after a kill."
+    def __init__(self, out:str|Path, release:Release, cfg:TrainConfig, moments:int, lead:bool=True):
+        self.out, self.cfg, self.moments, self.lead = Path(out), cfg, moments, lead   # lead: the one process that writes
+        self.fingerprint, self.encoder, self.release_moments = release.fingerprint, release.encoder, release.moments
+
+    def resume(self, st:RunState, resume:bool=True, world=None):
+        "Load ckpt.pt into `st` if there is one (and `resume`); then drop what a killed run left after it."
+        if self.lead: self.out.mkdir(parents=True, exist_ok=True)
+        if world is not None: world.barrier()
+        ck = self.out/'ckpt.pt'
+        if resume and ck.exists(): st.load_state_dict(self.check(load_checkpoint(ck), st.generator))
+        if world is not None: world.barrier()                          # every rank has read the checkpoint before rank 0 tidies up
+        if self.lead: self.tidy(st.step)
+
+    def check(self, s:dict, generator:Generator) -> dict:
+        "`s` (a checkpoint) if this run may continue it, else a `DPMEPFError` that says which setting differs."
+        ck, fresh = self.out/'ckpt.pt', "use another folder or start afresh (resume=False; --fresh on the command line)"
+        if s['release_sha256'] != self.fingerprint: raise DPMEPFError(f"{ck} belongs to another release; {fresh}")
+        if s['generator_spec'] != generator_spec(generator): raise DPMEPFError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
+        old = dict(dict(lr_schedule='constant') | s['config'], moments=s['config']['moments'] or self.release_moments)
+        new = dict(asdict(self.cfg), moments=self.moments)
+        keys = ['batch_size', 'lr', 'm_avg_lr', 'beta1', 'moments', 'class_weights', 'seed', 'lr_schedule'] + (['steps'] if self.cfg.lr_schedule != 'constant' else [])
+        diff = [k for k in keys if old[k] != new[k]]                    # a cosine schedule depends on the total number of steps
+        if diff: raise DPMEPFError(f"{ck} was written with other settings ({', '.join(k + '=' + str(old[k]) for k in diff)}); {fresh}")
+        return s
+
+    def tidy(self, step:int):
+        "Remove temporary files of killed writes, log rows after `step`, and kept generators of a discarded future."
+        remove_stale_tmp(self.out)
+        _trim_log(self.out/'log.csv', step)
+        for f in (self.out/'ckpts').glob('step_*.pt'):
+            if step == 0 or int(f.stem.split('_')[1]) > step: f.unlink()
+
+    def save(self, st:RunState):
+        "The kept generator first (`keep_ckpts`), ckpt.pt (the commit point) last."
+        if not self.lead: return
+        kept = dict(step=st.step, config=asdict(self.cfg), release_sha256=self.fingerprint, generator_spec=generator_spec(st.generator),
+                    generator=st.generator.state_dict(), encoder=self.encoder, class_weights=st.matcher.w.cpu())
+        if self.cfg.keep_ckpts:
+            (self.out/'ckpts').mkdir(exist_ok=True)
+            atomic_write(self.out/'ckpts'/f'step_{st.step:07d}.pt', lambda p: torch.save(kept, p))
+        atomic_write(self.out/'ckpt.pt', lambda p: torch.save(dict(st.state_dict(), **kept), p))
+
+    def grid(self, st:RunState):
+        (self.out/'grids').mkdir(exist_ok=True)
+        save_grid(st.generator, self.out/'grids'/f'step_{st.step:07d}.png', title=f'step {st.step}')
+
+# %% ../nbs/05_train.ipynb #584284f4
+class LossLog:
+    "log.csv (one row per step) and the progress bar; the losses stay on the device until `flush` (one sync for many steps)."
+    def __init__(self, out:Path|None, moments:int, step:int, steps:int, progress:bool):
+        self.bar = tqdm(total=steps, initial=step, desc='training', disable=not progress, leave=False)
+        self.file = None if out is None else open(Path(out)/'log.csv', 'a', newline='')
+        self.w = None if self.file is None else csv.writer(self.file)
+        if self.w is not None and step == 0 and (Path(out)/'log.csv').stat().st_size == 0:
+            self.w.writerow(['step', 'seconds'] + [f'mmd2_phi{k+1}' for k in range(moments)])
+        self.keep, self.pending, self.t0 = progress or out is not None, [], time.time()
+
+    def add(self, step:int, mmd:list):
+        if self.keep: self.pending.append((step, time.time() - self.t0, mmd))
+        self.bar.update(1)
+
+    def flush(self):
+        "Copy the pending losses to the host at once; whole rows in one write (a kill never leaves half a row)."
+        if self.pending:
+            vals = torch.stack([torch.stack(p[2]) for p in self.pending]).tolist()
+            if self.w is not None:
+                for (s, t, _), v in zip(self.pending, vals): self.w.writerow([s, f'{t:.3f}'] + [f'{x:.6g}' for x in v])
+            self.bar.set_postfix(mmd2=f'{sum(vals[-1]):.4g}'); self.pending.clear()
+        if self.file is not None: self.file.flush()
+
+    def close(self):
+        self.bar.close()
+        if self.file is not None: self.file.close()
+
+# %% ../nbs/05_train.ipynb #32915ba0
 def train(release:Release, # the release to match (never the private data)
           encoder:FeatureEncoder, # the public encoder the release names
           generator:Generator, # the generator to train (its initial weights are drawn from cfg.seed)
@@ -216,101 +367,32 @@ def train(release:Release, # the release to match (never the private data)
           callback=None, # called as callback(step, losses) after every step, losses as 0-d tensors on the device (e.g. to stop early)
           world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`): each computes its rows of every batch
          ) -> Generator:
-    "Train `generator` to match `release`'s embedding; returns the trained generator."
+    "Train `generator` to match `release`'s embedding (Algorithm 1); returns the trained generator."
     if not isinstance(release, Release): raise TypeError(f"train needs a Release (see dp_mepf.release), got {type(release).__name__}")
     check_compatible(release, encoder, generator)
     moments = cfg.moments or release.moments
     if moments > release.moments: raise DPMEPFError(f"cfg.moments={moments} but the release has only {list(release.sums)}")
-    dev = torch.device(cfg.device)
-    lead = world is None or world.rank == 0                           # the one process that writes files and shows progress
-    g = torch.Generator().manual_seed(cfg.seed)
-    generator.to(dev).train(); encoder.to(dev)
-    if dev.type == 'cuda': generator.to(memory_format=torch.channels_last); encoder.to(memory_format=torch.channels_last)
-    targets = [release.embedding(k).to(dev) for k in ['phi1', 'phi2'][:moments]]
-    C, B = generator.n_classes, cfg.batch_size
-    matcher = Matcher(targets, cfg.m_avg_lr, cfg.beta1, class_weights(release, cfg.class_weights).to(dev)).to(dev)
-    opt = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
-    step, out = 0, (Path(out) if out is not None else None)
-    rel_hash = release.fingerprint
-    if world is not None: world.check_same('the release, the encoder and the settings', [rel_hash, encoder.identity()['weights_sha256'], {k: v for k, v in asdict(cfg).items() if k != 'device'}])
-    if out is not None:
-        if lead: out.mkdir(parents=True, exist_ok=True)
-        if world is not None: world.barrier()
-        ck = out/'ckpt.pt'
-        if resume and ck.exists():
-            s = load_checkpoint(ck)
-            fresh = "use another folder or start afresh (resume=False; --fresh on the command line)"
-            if s['release_sha256'] != rel_hash: raise DPMEPFError(f"{ck} belongs to another release; {fresh}")
-            if s['generator_spec'] != generator_spec(generator): raise DPMEPFError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
-            old = dict(s['config'], moments=s['config']['moments'] or release.moments); new = dict(asdict(cfg), moments=moments)
-            diff = [k for k in ['batch_size', 'lr', 'm_avg_lr', 'beta1', 'moments', 'class_weights', 'seed'] if old[k] != new[k]]
-            if diff: raise DPMEPFError(f"{ck} was written with other settings ({', '.join(k + '=' + str(old[k]) for k in diff)}); {fresh}")
-            generator.load_state_dict(s['generator']); opt.load_state_dict(s['opt']); matcher.load_state_dict(s['matcher'])
-            matcher.opt.load_state_dict(s['opt_v']); g.set_state(s['rng']); torch.set_rng_state(s['torch_rng'])
-            step = s['step']
-        if world is not None: world.barrier()                          # every rank has read the checkpoint before rank 0 tidies up
-        if lead:
-            remove_stale_tmp(out)                                       # temporary files of writes killed mid-way
-            _trim_log(out/'log.csv', step)
-            for f in (out/'ckpts').glob('step_*.pt'):   # kept generators of a discarded future (or of an earlier run) are stale
-                if step == 0 or int(f.stem.split('_')[1]) > step: f.unlink()
-    bf16 = dev.type == 'cuda' if cfg.bf16 is None else cfg.bf16
-    model = generator if world is None else world.wrap(generator)      # DDP, with batch norm over the global batch
-    def features(z):
-        x = model(z)
-        with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): return [f.float() for f in encoder.layer_features(x)]
-    comp = dev.type == 'cuda' if cfg.compile is None else cfg.compile
-    if comp: features = torch.compile(features, **({} if comp is True else dict(backend=comp)))
-    def checkpoint():                                                  # the kept generator first, ckpt.pt (the commit point) last
-        if out is None or not lead: return
-        kept = dict(step=step, config=asdict(cfg), release_sha256=rel_hash, generator_spec=generator_spec(generator),
-                    generator=generator.state_dict(), encoder=release.encoder, class_weights=matcher.w.cpu())
-        if cfg.keep_ckpts:
-            (out/'ckpts').mkdir(exist_ok=True)
-            atomic_write(out/'ckpts'/f'step_{step:07d}.pt', lambda p: torch.save(kept, p))
-        full = dict(kept, opt=opt.state_dict(), matcher=matcher.state_dict(), opt_v=matcher.opt.state_dict(),
-                    rng=g.get_state(), torch_rng=torch.get_rng_state())
-        atomic_write(out/'ckpt.pt', lambda p: torch.save(full, p))
-    bar = tqdm(total=cfg.steps, initial=step, desc='training', disable=not (progress and lead), leave=False)
-    log = None if out is None or not lead else open(out/'log.csv', 'a', newline='')
-    pending = []                                                       # (step, seconds, losses still on the device)
-    def flush():                                                       # one host-device sync for all pending steps
-        if not pending: return
-        vals = torch.stack([torch.stack(p[2]) for p in pending]).tolist()
-        if w is not None:
-            for (s_, t_, _), v in zip(pending, vals): w.writerow([s_, f'{t_:.3f}'] + [f'{x:.6g}' for x in v])
-            log.flush()                                                # whole rows in one write: a kill never leaves half a row
-        bar.set_postfix(mmd2=f'{sum(vals[-1]):.4g}'); pending.clear()
+    dev, lead = torch.device(cfg.device), world is None or world.rank == 0    # lead: the one process that writes and reports
+    st = RunState.start(release, generator, cfg, moments, dev)
+    encoder.to(dev)
+    if dev.type == 'cuda': encoder.to(memory_format=torch.channels_last)
+    if world is not None: world.check_same('the release, the encoder and the settings', [release.fingerprint, encoder.identity()['weights_sha256'], {k: v for k, v in asdict(cfg).items() if k != 'device'}])
+    ckpt = None if out is None else Checkpointer(out, release, cfg, moments, lead)
+    if ckpt is not None: ckpt.resume(st, resume, world)
+    features = feature_fn(generator if world is None else world.wrap(generator), encoder, cfg, dev)   # DDP: batch norm over the global batch
+    log = LossLog(out if lead else None, moments, st.step, cfg.steps, progress and lead)
     try:
-        w = None if log is None else csv.writer(log)
-        if w is not None and step == 0 and (out/'log.csv').stat().st_size == 0: w.writerow(['step', 'seconds'] + [f'mmd2_phi{k+1}' for k in range(moments)])
-        t0 = time.time()
-        while step < cfg.steps:
-            labels = balanced_labels(B, C, g) if C else None            # the global batch, drawn alike on every rank
-            z, W = generator.latent(B, labels, g, device='cpu'), mean_weights(labels, C, B)
-            if world is not None: z, W = world.rows(z), world.rows(W)  # this rank's rows of it
-            z, W = _to_device(z, dev), _to_device(W, dev)
-            feats = features(z)
-            with torch.no_grad(): fake = phi_sums([f.detach() for f in feats], W, moments)
-            if world is not None: world.all_sum(fake)                  # the global batch's per-class means, on every rank
-            mmd = matcher.update(fake)
-            lg = matcher.generator_loss(feats, W)
-            if world is not None: lg = lg*world.size                   # DDP averages gradients; the loss is a sum over ranks
-            opt.zero_grad(set_to_none=True); lg.backward(); opt.step()
-            step += 1
-            if lead and (log is not None or progress): pending.append((step, time.time() - t0, [x.detach() for x in mmd]))
-            bar.update(1)
-            if step % cfg.log_every == 0 or step % cfg.ckpt_every == 0 or step == cfg.steps: flush()
-            if out is not None and lead and (step % cfg.sample_every == 0 or step == cfg.steps):
-                (out/'grids').mkdir(exist_ok=True)
-                save_grid(generator, out/'grids'/f'step_{step:07d}.png', title=f'step {step}')
-            if step % cfg.ckpt_every == 0 or step == cfg.steps:
-                if log is not None: log.flush()
-                checkpoint()
-            if callback is not None: callback(step, [x.detach() for x in mmd])
+        while st.step < cfg.steps:
+            z, W = st.batch(cfg, dev, world)
+            mmd = train_step(st, features, z, W, lr_at(cfg, st.step), world)
+            log.add(st.step, mmd)
+            last = st.step == cfg.steps
+            if st.step % cfg.log_every == 0 or st.step % cfg.ckpt_every == 0 or last: log.flush()
+            if ckpt is not None and lead and (st.step % cfg.sample_every == 0 or last): ckpt.grid(st)
+            if ckpt is not None and (st.step % cfg.ckpt_every == 0 or last): ckpt.save(st)
+            if callback is not None: callback(st.step, mmd)
     finally:
-        bar.close()
-        if log is not None: log.close()
+        log.close()
         if world is not None: world.unwrap(generator)
     return generator
 
@@ -321,6 +403,7 @@ def load_checkpoint(path:Path) -> dict:
     if not isinstance(s, dict) or 'generator_spec' not in s: raise DPMEPFError(f"{path} is not a dp_mepf training checkpoint")
     return s
 
+# %% ../nbs/05_train.ipynb #b5913368
 def _trim_log(path:Path, step:int):
     "Keep the header and the complete rows up to `step`: drop what an interrupted run wrote after its last checkpoint, and a row cut off mid-write."
     if not path.exists(): path.touch(); return
