@@ -119,7 +119,7 @@ class TensorImages(ImageData):
                        None if self.y is None else self.y[i:i+bs].to(device))
         return it()
 
-# %% ../nbs/02_data.ipynb #9761a0ba
+# %% ../nbs/02_data.ipynb #522d05d7
 class Untouchable(TensorImages):
     "A `TensorImages` whose records cannot be read: hand it to a step to show that the step never reads private images."
     def batches(self, *a, **k): raise AssertionError('private data were read')

@@ -208,13 +208,13 @@ def save_grid(generator:Generator, path:Path, n_per_class:int=10, seed:int=1234,
     finally: plt.close(fig)
     return path
 
-# %% ../nbs/05_train.ipynb #f45be60e
+# %% ../nbs/05_train.ipynb #8bde85d2
 def lr_at(cfg:TrainConfig, step:int) -> float:
     "The generator's learning rate for step `step` (0-based): `cfg.lr`, or its cosine decay to 0 over `cfg.steps`."
     if cfg.lr_schedule == 'constant': return cfg.lr
     return cfg.lr*0.5*(1 + math.cos(math.pi*min(step, cfg.steps)/cfg.steps))
 
-# %% ../nbs/05_train.ipynb #5818c1ac
+# %% ../nbs/05_train.ipynb #5448311c
 def _to_device(t:torch.Tensor, dev:torch.device) -> torch.Tensor:
     "Host → device without a synchronisation (through pinned memory) on CUDA."
     return t.pin_memory().to(dev, non_blocking=True) if dev.type == 'cuda' else t.to(dev)
@@ -251,7 +251,7 @@ class RunState:
         self.matcher.opt.load_state_dict(s['opt_v']); self.rng.set_state(s['rng']); torch.set_rng_state(s['torch_rng'])
         self.step = s['step']
 
-# %% ../nbs/05_train.ipynb #ecc9297d
+# %% ../nbs/05_train.ipynb #0d064c3c
 def feature_fn(model:nn.Module, encoder:FeatureEncoder, cfg:TrainConfig, dev:torch.device):
     "z ↦ the encoder's layer outputs of model(z), in float32 (bf16 autocast and torch.compile as `cfg` says)."
     bf16 = dev.type == 'cuda' if cfg.bf16 is None else cfg.bf16
@@ -279,7 +279,7 @@ def train_step(st:RunState, # the run (its step advances by one)
     st.step += 1
     return [x.detach() for x in mmd]
 
-# %% ../nbs/05_train.ipynb #b50e0d17
+# %% ../nbs/05_train.ipynb #3434b322
 class Checkpointer:
     "A run folder: resumes from ckpt.pt (only the same release, generator and settings), writes checkpoints atomically, tidies after a kill."
     def __init__(self, out:str|Path, release:Release, cfg:TrainConfig, moments:int, lead:bool=True):
@@ -328,7 +328,7 @@ class Checkpointer:
         (self.out/'grids').mkdir(exist_ok=True)
         save_grid(st.generator, self.out/'grids'/f'step_{st.step:07d}.png', title=f'step {st.step}')
 
-# %% ../nbs/05_train.ipynb #584284f4
+# %% ../nbs/05_train.ipynb #57616e4d
 class LossLog:
     "log.csv (one row per step) and the progress bar; the losses stay on the device until `flush` (one sync for many steps)."
     def __init__(self, out:Path|None, moments:int, step:int, steps:int, progress:bool):
@@ -356,7 +356,7 @@ class LossLog:
         self.bar.close()
         if self.file is not None: self.file.close()
 
-# %% ../nbs/05_train.ipynb #32915ba0
+# %% ../nbs/05_train.ipynb #4c6cc02d
 def train(release:Release, # the release to match (never the private data)
           encoder:FeatureEncoder, # the public encoder the release names
           generator:Generator, # the generator to train (its initial weights are drawn from cfg.seed)
@@ -403,7 +403,7 @@ def load_checkpoint(path:Path) -> dict:
     if not isinstance(s, dict) or 'generator_spec' not in s: raise DPMEPFError(f"{path} is not a dp_mepf training checkpoint")
     return s
 
-# %% ../nbs/05_train.ipynb #b5913368
+# %% ../nbs/05_train.ipynb #f24e5180
 def _trim_log(path:Path, step:int):
     "Keep the header and the complete rows up to `step`: drop what an interrupted run wrote after its last checkpoint, and a row cut off mid-write."
     if not path.exists(): path.touch(); return
