@@ -300,7 +300,7 @@ class Checkpointer:
         ck, fresh = self.out/'ckpt.pt', "use another folder or start afresh (resume=False; --fresh on the command line)"
         if s['release_sha256'] != self.fingerprint: raise DPMEPFError(f"{ck} belongs to another release; {fresh}")
         if s['generator_spec'] != generator_spec(generator): raise DPMEPFError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
-        old = dict(dict(lr_schedule='constant') | s['config'], moments=s['config']['moments'] or self.release_moments)
+        old = dict(lr_schedule='constant') | s['config'] | dict(moments=s['config']['moments'] or self.release_moments)   # (older checkpoints: constant)
         new = dict(asdict(self.cfg), moments=self.moments)
         keys = ['batch_size', 'lr', 'm_avg_lr', 'beta1', 'moments', 'class_weights', 'seed', 'lr_schedule'] + (['steps'] if self.cfg.lr_schedule != 'constant' else [])
         diff = [k for k in keys if old[k] != new[k]]                    # a cosine schedule depends on the total number of steps
@@ -325,6 +325,7 @@ class Checkpointer:
         atomic_write(self.out/'ckpt.pt', lambda p: torch.save(dict(st.state_dict(), **kept), p))
 
     def grid(self, st:RunState):
+        if not self.lead: return
         (self.out/'grids').mkdir(exist_ok=True)
         save_grid(st.generator, self.out/'grids'/f'step_{st.step:07d}.png', title=f'step {st.step}')
 
@@ -388,7 +389,7 @@ def train(release:Release, # the release to match (never the private data)
             log.add(st.step, mmd)
             last = st.step == cfg.steps
             if st.step % cfg.log_every == 0 or st.step % cfg.ckpt_every == 0 or last: log.flush()
-            if ckpt is not None and lead and (st.step % cfg.sample_every == 0 or last): ckpt.grid(st)
+            if ckpt is not None and (st.step % cfg.sample_every == 0 or last): ckpt.grid(st)
             if ckpt is not None and (st.step % cfg.ckpt_every == 0 or last): ckpt.save(st)
             if callback is not None: callback(st.step, mmd)
     finally:
