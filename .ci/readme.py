@@ -20,6 +20,7 @@ def render(nb_path=root/'nbs'/'index.ipynb') -> str:
         src = ''.join(c['source'])
         if c['cell_type'] == 'markdown':
             # links between notebooks point into nbs/ from the repository root
+            src = src.replace('```{mermaid}', '```mermaid')                      # Quarto's diagram block, as GitHub spells it
             parts.append(re.sub(r'\]\((\w[\w.-]*\.ipynb|images/[^)]+)\)', r'](nbs/\1)', src.strip())); continue
         if any(d.startswith('hide') for d in _directives(src)): continue
         parts.append(f"```python\n{_code(src)}\n```")

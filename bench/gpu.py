@@ -44,7 +44,7 @@ def time_training(rel, enc, dev, fast, compile_, batch, warmup, steps):
     torch.manual_seed(0)
     G = get_generator('resnet', n_classes=10, size=32)
     big = 10**9
-    cfg = TrainConfig(steps=warmup + steps, batch_size=batch, lr=1e-3, m_avg_lr=1e-4, device=str(dev), bf16=fast,
+    cfg = TrainConfig(steps=warmup + steps, batch_size=batch, lr=1e-3, moving_avg_lr=1e-4, device=str(dev), bf16=fast,
                       compile=compile_ if fast else False, ckpt_every=big, sample_every=big, log_every=big)
     marks = {}
     def mark(step, losses):                                     # no host sync except at the two marks
@@ -72,13 +72,14 @@ def main():
     if dev.type == 'cuda': torch.backends.cudnn.benchmark = True
     from dp_mepf.data import TensorImages
     from dp_mepf.features import get_encoder
+    from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
 
     g = torch.Generator().manual_seed(0)
     data = TensorImages(torch.randint(0, 256, (n_img, 3, 32, 32), dtype=torch.uint8, generator=g),
                         torch.arange(n_img) % 10, [str(c) for c in range(10)], name='cifar-shaped')
     enc = get_encoder('vgg19', weights=None)
-    rel = release(data, enc, 10., 0.5/n_img, moments=2, labelled=True, device=dev, progress=False)
+    rel = release(data, enc, 10., 0.5/n_img, ReleasePlan(moments=2, labelled=True), device=dev, progress=False)
     res = dict(device=device_name(dev), torch=torch.__version__, batch=batch, timed_steps=steps, warmup=warmup,
                release_images=n_img, dim=rel.dim, compile=comp,
                cudnn_tf32=dev.type == 'cuda' and torch.backends.cudnn.allow_tf32)

@@ -7,13 +7,15 @@ line per run is appended to --out, with the settings, the release time, D, and t
 seconds). Compare recipes that differ in one setting, measured back to back with nothing else running.
 
     python bench/levers.py --data mnist --eps 1 --blocks 8 --steps 1200 --evals 600 1200
-    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --m_avg_lr 3e-3 --steps 1200 --evals 600 1200
-    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --m_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --grid bench/results/grid.png
+    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --steps 1200 --evals 600 1200
+    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --grid bench/results/grid.png
     python bench/levers.py --data mnist --encoder my_encoder.pt --layers 2,6,10 --steps 1200     # a saved public network
+    python bench/digits_encoder.py --out digits_cnn.pt && python bench/levers.py --data mnist --encoder digits_cnn.pt --layers p1,p2,p3 --moments 2 --lr_schedule cosine --moving_avg_lr 3e-3 --steps 3000
 """
-import argparse, json, time
+import argparse, json, sys, time
 from pathlib import Path
 import torch
+sys.path.insert(0, str(Path(__file__).resolve().parent))    # networks saved by bench/digits_encoder.py load from here
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -29,7 +31,7 @@ def main():
     ap.add_argument('--batch_size', type=int, default=100)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--lr_schedule', choices=['constant', 'cosine'], default='constant')
-    ap.add_argument('--m_avg_lr', type=float, default=1e-2)
+    ap.add_argument('--moving_avg_lr', type=float, default=1e-2)
     ap.add_argument('--evals', type=int, nargs='+', default=None, help='steps at which to measure (default: the last)')
     ap.add_argument('--n_syn', type=int, default=10_000, help='synthetic images the MLP trains on')
     ap.add_argument('--seed', type=int, default=0, help='noise, training and classifier seed')
@@ -41,6 +43,7 @@ def main():
     from sklearn.neural_network import MLPClassifier
     from dp_mepf.data import load_data
     from dp_mepf.features import get_encoder
+    from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
     from dp_mepf.train import TrainConfig, train, sample, save_grid
     from dp_mepf.generators import get_generator
@@ -50,7 +53,7 @@ def main():
         enc = get_encoder('efficientnet_lite0', size=a.enc_size, pool=a.pool, layers=[f'_blocks.{i}' for i in range(a.blocks)])
     else: enc = get_encoder(a.encoder, layers=a.layers.split(','), pool=a.pool)
     t = time.perf_counter()
-    r = release(data, enc, a.eps, 1e-5, moments=a.moments, labelled=True, progress=False, seed=a.seed, allow_large_eps=a.eps > 50)
+    r = release(data, enc, a.eps, 1e-5, ReleasePlan(moments=a.moments, labelled=True), progress=False, seed=a.seed, allow_large_eps=a.eps > 50)
     t_release = time.perf_counter() - t
     torch.manual_seed(a.seed); G = get_generator('convcond', n_classes=10)
     evals, curve, spent = sorted(set(a.evals or [a.steps])), [], [0.]
@@ -63,7 +66,7 @@ def main():
         spent[0] += time.perf_counter() - te
         curve.append(dict(step=step, mlp=round(100*acc, 2), train_s=round(time.perf_counter() - t0 - spent[0], 1)))
         print(curve[-1], flush=True)
-    cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, m_avg_lr=a.m_avg_lr, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
+    cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, moving_avg_lr=a.moving_avg_lr, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
     train(r, enc, G, cfg, progress=False, callback=measure)
     if a.grid: save_grid(G, Path(a.grid), title=f"{a.data}, ε = {a.eps:g}, step {a.steps}")
     row = dict(vars(a), release_s=round(t_release, 1), D=r.dim, torch=torch.__version__, curve=curve)

@@ -41,11 +41,13 @@ def main():
     ap.add_argument('--out', default='bench/results')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=None)
+    ap.add_argument('--resume', action='store_true', help='keep the runs already in the CSV and add only the missing ones (e.g. a larger --runs)')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     if a.n_syn is None: a.n_syn = 60_000 if a.full else 20_000
     from dp_mepf.data import load_data
     from dp_mepf.features import get_encoder
+    from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
     from dp_mepf.train import preset, TrainConfig, train, sample, generator_for
     from dp_mepf.eval import downstream_accuracy
@@ -62,14 +64,16 @@ def main():
     tag = f"paper_small_{a.data}{'_full' if a.full else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
     fcsv = out/f'{tag}.csv'
     cols = ['data', 'eps', 'delta', 'moments', 'run', 'steps', 'model', 'accuracy', 'release_s', 'train_s', 'eval_s', 'epsilon_certified']
-    rows, t_all = [], time.time()
+    done = [typed(r) for r in csv.DictReader(fcsv.open(newline=''))] if a.resume and fcsv.exists() else []
+    rows = list(done)
     with fcsv.open('w', newline='') as f:
-        w = csv.DictWriter(f, cols); w.writeheader()
+        w = csv.DictWriter(f, cols); w.writeheader(); w.writerows(done); f.flush()
         for eps in a.eps:
             for m in a.moments:
                 for run in range(a.runs):
+                    if any((r['eps'], r['moments'], r['run']) == (eps, m, run) for r in done): continue
                     t = time.time()
-                    r = release(data, enc, eps, p['delta'], moments=m, labelled=True, device=a.device)
+                    r = release(data, enc, eps, p['delta'], ReleasePlan(moments=m, labelled=True), device=a.device)
                     t_rel = time.time() - t; t = time.time()
                     cfg = TrainConfig(**dict(tr, seed=run))
                     G = generator_for(r, p['generator'], run)
@@ -86,9 +90,15 @@ def main():
                     print(f"ε={eps:g} {'φ1' if m == 1 else 'φ1+φ2'} run {run}: " +
                           ', '.join(f"{k} {100*v['mean']:.1f}%" for k, v in acc.items()) +
                           f"  (release {t_rel:.0f} s, train {t_tr:.0f} s, eval {t_ev:.0f} s)", flush=True)
-    minutes = (time.time() - t_all)/60
+    cfg = TrainConfig(**tr)
+    minutes = sum({(r['eps'], r['moments'], r['run']): r['release_s'] + r['train_s'] + r['eval_s'] for r in rows}.values())/60   # all runs, resumed ones too
     (out/f'{tag}.md').write_text(table(rows, a, minutes, cfg), encoding='utf-8')
     print(table(rows, a, minutes, cfg))
+
+def typed(row:dict) -> dict:
+    "A CSV row with its numbers as numbers."
+    num = dict(eps=float, delta=float, moments=int, run=int, steps=int, accuracy=float, release_s=float, train_s=float, eval_s=float, epsilon_certified=float)
+    return {k: num[k](v) if k in num else v for k, v in row.items()}
 
 def table(rows, a, minutes, cfg):
     "Markdown: accuracy (%) per ε, moments and classifier (mean ± std over runs), with the paper's MLP figure."

@@ -32,13 +32,14 @@ def one_release(root:str, n:int, threads:int):
     from torch import nn
     from dp_mepf.data import load_data
     from dp_mepf.features import FeatureEncoder
+    from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
     torch.set_num_threads(threads)
     t = time.perf_counter()
     data = load_data('folder', Path(root)/f'n{n}', mode='L')
     torch.manual_seed(0)
     enc = FeatureEncoder(nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU()), ['1', '3'], name='small-conv')
-    r = release(data, enc, eps=1., delta=1e-6, moments=2, labelled=True, val_weight=10., batch_size=500, progress=False)
+    r = release(data, enc, eps=1., delta=1e-6, plan=ReleasePlan(moments=2, labelled=True, val_noise_scale=10.), batch_size=500, progress=False)
     dt = time.perf_counter() - t
     print(json.dumps(dict(n=len(data), D=r.dim, seconds=round(dt, 1), images_per_s=round(len(data)/dt),
                           peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024))))

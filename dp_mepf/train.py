@@ -4,23 +4,24 @@
 
 # %% ../nbs/05_train.ipynb #c8860aeb
 from __future__ import annotations
-import csv, json, math, os, time
-from dataclasses import dataclass, asdict, field, fields, replace
+import csv, json, math, time
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 from fastcore.basics import patch
-from .features import FeatureEncoder, get_encoder, phis, phi_sums
-from .release import Release, load_release
+from .features import FeatureEncoder, get_encoder, phi_sums
+from .privacy import ReleasePlan
+from .release import Release
 from .generators import Generator, get_generator, balanced_labels
 from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'check_compatible', 'encoder_for', 'generator_for',
-           'Matcher', 'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'lr_at', 'RunState',
-           'feature_fn', 'train_step', 'Checkpointer', 'LossLog', 'train', 'load_checkpoint', 'generator_spec',
-           'load_generator', 'sample']
+__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'preset_plan', 'check_compatible', 'encoder_for',
+           'generator_for', 'Matcher', 'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'lr_at',
+           'RunState', 'feature_fn', 'train_step', 'Checkpointer', 'LossLog', 'train', 'load_checkpoint',
+           'generator_spec', 'load_generator', 'sample']
 
 # %% ../nbs/05_train.ipynb #557bca61
 @dataclass
@@ -30,7 +31,7 @@ class TrainConfig:
     batch_size:int=64           # generated images per step, in all (under torchrun, split over the processes)
     lr:float=1e-3               # generator Adam learning rate
     lr_schedule:str='constant'  # 'constant', or 'cosine': the generator's learning rate decays to 0 over `steps` (`lr_at`)
-    m_avg_lr:float=1e-3         # Adam learning rate of the moving averages v
+    moving_avg_lr:float=1e-3    # Adam learning rate of the moving averages v (the running estimate of target − fake)
     beta1:float=0.5             # Adam β1 of both optimisers (as in the paper)
     moments:int|None=None       # 1: match φ1; 2: φ1 and φ2 (default: what the release has)
     class_weights:str='counts'  # labelled: weight class c by its released noisy share ('counts') or equally ('uniform')
@@ -46,7 +47,7 @@ class TrainConfig:
     def __post_init__(self):
         for k in ['steps', 'batch_size', 'ckpt_every', 'sample_every', 'log_every']:
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise DPMEPFError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
-        for k in ['lr', 'm_avg_lr']:
+        for k in ['lr', 'moving_avg_lr']:
             if not getattr(self, k) > 0: raise DPMEPFError(f"{k} must be > 0, got {getattr(self, k)!r}")
         if not 0 <= self.beta1 < 1: raise DPMEPFError(f"beta1 must lie in [0, 1), got {self.beta1}")
         if self.moments not in (None, 1, 2): raise DPMEPFError(f"moments must be 1 or 2, got {self.moments!r}")
@@ -56,23 +57,23 @@ class TrainConfig:
         if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_weight=10., samples=20_000)
-_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_weight=10., samples=50_000)
+_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
+_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
 _LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
 _CPU28 = dict(layers=[f'_blocks.{i}' for i in range(8)], moments=2,             # one recipe for both 28×28 grey data sets (explanations/samples)
-              train=dict(steps=4000, batch_size=100, lr=3e-3, lr_schedule='cosine', m_avg_lr=3e-3, ckpt_every=500, sample_every=500, keep_ckpts=True))
+              train=dict(steps=4000, batch_size=100, lr=3e-3, lr_schedule='cosine', moving_avg_lr=3e-3, ckpt_every=500, sample_every=500, keep_ckpts=True))
 
 PRESETS = {
     'quickstart': dict(_SMALL, data='digits', pool=2, eps=10., samples=10_000, layers=_CPU28['layers'], moments=2,
-                       train=dict(steps=600, batch_size=100, lr=3e-3, lr_schedule='cosine', m_avg_lr=3e-3, ckpt_every=100, sample_every=100, keep_ckpts=True)),
+                       train=dict(steps=600, batch_size=100, lr=3e-3, lr_schedule='cosine', moving_avg_lr=3e-3, ckpt_every=100, sample_every=100, keep_ckpts=True)),
     'mnist': dict(_SMALL, **_CPU28, data='mnist', eps=1.),
     'fmnist': dict(_SMALL, **_CPU28, data='fmnist', eps=1.),
-    'mnist_paper': dict(_SMALL, data='mnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-5, m_avg_lr=1e-4)),
-    'fmnist_paper': dict(_SMALL, data='fmnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-4, m_avg_lr=1e-3)),
-    'cifar10': dict(_VGG, data='cifar10', labelled=True, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, m_avg_lr=1e-4)),
-    'cifar10_unlabelled': dict(_VGG, data='cifar10', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, m_avg_lr=1e-3)),
-    'celeba32': dict(_VGG, data='celeba32', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=3e-4, m_avg_lr=1e-4)),
-    'celeba64': dict(_VGG, data='celeba64', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=3e-4, m_avg_lr=3e-4)),
+    'mnist_paper': dict(_SMALL, data='mnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-5, moving_avg_lr=1e-4)),
+    'fmnist_paper': dict(_SMALL, data='fmnist', eps=1., train=dict(_LONG, steps=100_000, batch_size=100, lr=1e-4, moving_avg_lr=1e-3)),
+    'cifar10': dict(_VGG, data='cifar10', labelled=True, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, moving_avg_lr=1e-4)),
+    'cifar10_unlabelled': dict(_VGG, data='cifar10', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=1e-3, moving_avg_lr=1e-3)),
+    'celeba32': dict(_VGG, data='celeba32', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=3e-4, moving_avg_lr=1e-4)),
+    'celeba64': dict(_VGG, data='celeba64', labelled=False, train=dict(_LONG, steps=200_000, batch_size=128, lr=3e-4, moving_avg_lr=3e-4)),
 }
 
 def preset(name:str) -> dict:
@@ -86,11 +87,17 @@ def preset_for(dataset:str) -> str|None:
     "The preset a built-in data set (by name) starts from in every command (None for a folder of images)."
     return DATA_PRESETS.get(dataset)
 
+def preset_plan(p:dict, # a preset (or settings with its keys moments, labelled, val_noise_scale)
+                **changes, # other `ReleasePlan` fields, e.g. relation='add-remove'
+               ) -> ReleasePlan:
+    "The release plan a preset describes."
+    return ReleasePlan(moments=p['moments'], labelled=p['labelled'], val_noise_scale=p.get('val_noise_scale'), **changes)
+
 # %% ../nbs/05_train.ipynb #4de0ecb9
 def check_compatible(release:Release, encoder:FeatureEncoder, generator:Generator):
     "Refuse an encoder or generator that does not fit the release."
     ident, want = encoder.identity(), release.encoder
-    for k in ['name', 'layers', 'pool', 'size', 'mean', 'std', 'weights_sha256']:
+    for k in ['name', 'layers', 'pool', 'size', 'mean', 'std', 'weights_sha256', 'nonneg']:
         if ident.get(k) != want.get(k):
             raise DPMEPFError(f"the encoder does not match the release: {k} is {ident.get(k)!r}, the release used {want.get(k)!r}")
     if tuple(generator.out_shape) != tuple(release.shape):
@@ -107,10 +114,10 @@ def encoder_for(release:Release, weights:str|None=None) -> FeatureEncoder:
     "Rebuild the public encoder a release names (ImageNet or packaged weights; `weights` for a local file)."
     e = release.encoder
     if Path(e['name']).suffix in ('.pt', '.pth'):                     # a whole network saved by the user
-        return get_encoder(e['name'], layers=e['layers'], pool=e['pool'], size=e['size'])
+        return get_encoder(e['name'], layers=e['layers'], pool=e['pool'], size=e['size'], nonneg=e.get('nonneg', False))
     w = weights if weights is not None else ('imagenet' if e['weights'].startswith('imagenet') else None)
     if w is None: raise DPMEPFError(f"the release used encoder weights {e['weights']!r}: pass the same weights file")
-    return get_encoder(e['name'], weights=w, layers=e['layers'], pool=e['pool'], size=e['size'])
+    return get_encoder(e['name'], weights=w, layers=e['layers'], pool=e['pool'], size=e['size'], nonneg=e.get('nonneg', False))
 
 def generator_for(release:Release, name:str='convcond', # generator kind: convcond or resnet
                   seed:int=0) -> Generator:
@@ -231,7 +238,7 @@ class RunState:
         generator.to(dev).train()
         if dev.type == 'cuda': generator.to(memory_format=torch.channels_last)
         targets = [release.embedding(k).to(dev) for k in ['phi1', 'phi2'][:moments]]
-        matcher = Matcher(targets, cfg.m_avg_lr, cfg.beta1, class_weights(release, cfg.class_weights).to(dev)).to(dev)
+        matcher = Matcher(targets, cfg.moving_avg_lr, cfg.beta1, class_weights(release, cfg.class_weights).to(dev)).to(dev)
         return cls(generator, torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999)), matcher, rng)
 
     def batch(self, cfg:TrainConfig, dev:torch.device, world=None) -> tuple:
@@ -300,9 +307,10 @@ class Checkpointer:
         ck, fresh = self.out/'ckpt.pt', "use another folder or start afresh (resume=False; --fresh on the command line)"
         if s['release_sha256'] != self.fingerprint: raise DPMEPFError(f"{ck} belongs to another release; {fresh}")
         if s['generator_spec'] != generator_spec(generator): raise DPMEPFError(f"{ck} holds another generator ({s['generator_spec']}); {fresh}")
-        old = dict(lr_schedule='constant') | s['config'] | dict(moments=s['config']['moments'] or self.release_moments)   # (older checkpoints: constant)
+        saved = {('moving_avg_lr' if k == 'm_avg_lr' else k): v for k, v in s['config'].items()}    # (the rate's name before it had a readable one)
+        old = dict(lr_schedule='constant') | saved | dict(moments=saved['moments'] or self.release_moments)   # (older checkpoints: constant)
         new = dict(asdict(self.cfg), moments=self.moments)
-        keys = ['batch_size', 'lr', 'm_avg_lr', 'beta1', 'moments', 'class_weights', 'seed', 'lr_schedule'] + (['steps'] if self.cfg.lr_schedule != 'constant' else [])
+        keys = ['batch_size', 'lr', 'moving_avg_lr', 'beta1', 'moments', 'class_weights', 'seed', 'lr_schedule'] + (['steps'] if self.cfg.lr_schedule != 'constant' else [])
         diff = [k for k in keys if old[k] != new[k]]                    # a cosine schedule depends on the total number of steps
         if diff: raise DPMEPFError(f"{ck} was written with other settings ({', '.join(k + '=' + str(old[k]) for k in diff)}); {fresh}")
         return s

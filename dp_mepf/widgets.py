@@ -6,10 +6,11 @@
 from __future__ import annotations
 import math
 from pathlib import Path
+from fastcore.basics import patch
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import torch
-from .privacy import release_plan
+from .privacy import ReleasePlan
 from .train import load_generator
 
 # %% auto #0
@@ -19,7 +20,7 @@ __all__ = ['PrivacyExplorer', 'SampleBrowser']
 class PrivacyExplorer:
     "Sliders for ε, δ, n, D, classes and moments → σ per release and the noise-to-signal ratio of the mean embedding, live."
     def __init__(self, eps:float=1., delta:float=1e-6, n:int=60_000, D:int=5_504, classes:int=10, moments:int=1,
-                 labelled:bool=True, val_weight:float|None=None):
+                 labelled:bool=True, val_noise_scale:float|None=None):
         s = dict(continuous_update=False, style={'description_width': '80px'})
         self.eps = W.FloatLogSlider(value=eps, base=10, min=-2, max=2, step=0.05, description='ε', **s)
         self.delta = W.FloatLogSlider(value=delta, base=10, min=-12, max=-3, step=0.5, description='δ', readout_format='.0e', **s)
@@ -28,8 +29,8 @@ class PrivacyExplorer:
         self.classes = W.BoundedIntText(value=classes, min=1, max=10_000, description='classes', **s)
         self.moments = W.ToggleButtons(options=[('φ1', 1), ('φ1 + φ2', 2)], value=moments, description='moments', **s)
         self.labelled = W.Checkbox(value=labelled, description='labelled')
-        self.val_weight = 10. if val_weight is None else float(val_weight)
-        self.val = W.Checkbox(value=val_weight is not None, description=f'validation copy (weight {self.val_weight:g})')
+        self.val_noise_scale = 10. if val_noise_scale is None else float(val_noise_scale)
+        self.val = W.Checkbox(value=val_noise_scale is not None, description=f'validation copy (noise ×{self.val_noise_scale:g})')
         self.text, self.plot = W.HTML(), W.Output()
         self.controls = [self.eps, self.delta, self.n, self.D, self.classes, self.moments, self.labelled, self.val]
         for w in self.controls: w.observe(self.update, 'value')
@@ -37,7 +38,7 @@ class PrivacyExplorer:
 
     def plan(self, eps:float|None=None):
         "The calibrated ledger for the current settings (at `eps` if given)."
-        return release_plan(self.moments.value, self.labelled.value, val_weight=self.val_weight if self.val.value else None).calibrate(
+        return ReleasePlan(self.moments.value, self.labelled.value, val_noise_scale=self.val_noise_scale if self.val.value else None).ledger().calibrate(
             self.eps.value if eps is None else eps, self.delta.value)
 
     def noise_ratio(self, ledger) -> dict:
@@ -54,7 +55,8 @@ def _draw(out:W.Output, figure):
     out.outputs = ()
     with out: display(figure())
 
-def _update(self:PrivacyExplorer, *_):
+@patch
+def update(self:PrivacyExplorer, *_):
     "Recompute the plan and redraw (called whenever a control changes)."
     n, delta = self.n.value, self.delta.value
     if delta >= 1/n:
@@ -70,9 +72,9 @@ def _update(self:PrivacyExplorer, *_):
     self.text.value = ("<table><tr><th>release</th><th>Δ</th><th>σ</th><th>σ/Δ</th><th>noise norm / signal ≤ 1</th></tr>" + rows +
                        f"</table>μ = {L.mu:.4g}; ε = {L.epsilon(delta):.4g} at δ = {delta:.0e} ({L.relation}, exact Gaussian DP)")
     _draw(self.plot, self.figure)
-PrivacyExplorer.update = _update
 
-def _figure(self:PrivacyExplorer):
+@patch
+def figure(self:PrivacyExplorer):
     "The noise-to-signal ratio of φ1 against ε for the current settings, the current ε marked."
     grid = [10**(i/10) for i in range(-20, 21)]
     curve = [self.noise_ratio(self.plan(e))['phi1'] for e in grid]
@@ -81,12 +83,11 @@ def _figure(self:PrivacyExplorer):
     ax.plot([self.eps.value], [self.ratios['phi1']], 'o', color='C3', label=f"ε = {self.eps.value:.3g}")
     ax.set_xlabel('ε'); ax.set_ylabel('noise / signal'); ax.legend(fontsize=8); fig.tight_layout(); plt.close(fig)
     return fig
-PrivacyExplorer.figure = _figure
 
+@patch
 def _ipython_display_(self:PrivacyExplorer):
     from IPython.display import display
     display(W.HBox([W.VBox(self.controls), W.VBox([self.text, self.plot])]))
-PrivacyExplorer._ipython_display_ = _ipython_display_
 
 # %% ../nbs/08_widgets.ipynb #94859773
 def _checkpoints(run) -> list:
@@ -129,14 +130,15 @@ class SampleBrowser:
         return G(z).cpu().clamp(0, 1), labels
 
 # %% ../nbs/08_widgets.ipynb #3a9eefce
-def _update_browser(self:SampleBrowser, *_):
+@patch
+def update(self:SampleBrowser, *_):
     "Redraw the grid(s)."
     paths = [p for p in (self.a.value, self.b.value) if p is not None]
     self.shown = {str(p): self.images(p) for p in paths}
     _draw(self.out, self.figure)
-SampleBrowser.update = _update_browser
 
-def _browser_figure(self:SampleBrowser):
+@patch
+def figure(self:SampleBrowser):
     "The grid(s) currently shown, as a matplotlib figure."
     paths = [p for p in (self.a.value, self.b.value) if p is not None]
     names, k = {p: l for l, p in self.a.options}, self.size.value
@@ -148,9 +150,8 @@ def _browser_figure(self:SampleBrowser):
         ax.set_title(names[p] + ('' if self.cls.value < 0 else f', class {self.cls.value}'), fontsize=9)
     fig.tight_layout(); plt.close(fig)
     return fig
-SampleBrowser.figure = _browser_figure
 
-def _browser_display(self:SampleBrowser):
+@patch
+def _ipython_display_(self:SampleBrowser):
     from IPython.display import display
     display(W.VBox([W.HBox(self.controls[:3]), W.HBox(self.controls[3:]), self.out]))
-SampleBrowser._ipython_display_ = _browser_display
