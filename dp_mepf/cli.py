@@ -146,62 +146,11 @@ def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10,
                  ):
     "Release the noisy mean embedding of a private data set under (ε, δ)-DP."
 
-_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, layers=None, labelled=None, moments=1, delta=1e-6, val_noise_scale=None)
-
-def _release_settings(a) -> dict:
-    "The data set's preset (or --preset), then every option given; the preset's enc_size, pool and layers go with its encoder only."
-    from dp_mepf.train import preset, preset_for
-    if a.labelled and a.unlabelled: raise DPMEPFError("--labelled and --unlabelled contradict each other: give one")
-    name = a.preset or preset_for(a.data)
-    p = preset(name) if name else dict(_NO_PRESET)
-    s = {k: p[k] for k in _NO_PRESET}
-    if a.encoder is not None and a.encoder != s['encoder']: s.update(enc_size=None, pool=None, layers=None)
-    for k in ['size', 'encoder', 'enc_size', 'pool', 'moments', 'delta', 'val_noise_scale']:
-        if getattr(a, k) is not None: s[k] = getattr(a, k)
-    if a.layers: s['layers'] = a.layers.split(',')
-    if a.labelled or a.unlabelled: s['labelled'] = a.labelled
-    if s['val_noise_scale'] == 0: s['val_noise_scale'] = None
-    return dict(s, preset=name)
-
-def _folder_options(a) -> dict:
-    "load_data's folder-only options from --mode and --classes."
-    kw = dict(mode=a.mode, classes=a.classes.split(',') if a.classes else None)
-    if a.data != 'folder':
-        if any(v is not None for v in kw.values()): raise DPMEPFError(f"--mode and --classes apply to --data folder only (the colour mode and classes of {a.data} are fixed)")
-        return {}
-    return {k: v for k, v in kw.items() if v is not None}
-
 def _release(a):
-    from dp_mepf.features import get_encoder
-    from dp_mepf.data import load_data
-    from dp_mepf.release import release
-    from dp_mepf.distributed import init_world, local_device
-    from dp_mepf.train import preset_plan
-    from dp_mepf.pipeline import resolve_device
-    if a.eps is None: raise DPMEPFError("--eps is required (the target ε, e.g. --eps 1)")
-    s = _release_settings(a)
-    def plan(): return preset_plan(s, relation=a.relation, nonneg_phi1=a.relu)          # --relu: VGG features after the ReLU, ≥ 0
-    if s['labelled'] is not None: plan().certify(a.eps, s['delta'], allow_large_eps=a.allow_large_eps)
-    if a.batch_size < 1: raise DPMEPFError(f"--batch_size must be positive, got {a.batch_size}")
-    device = resolve_device(a.device)
-    if (Path(a.out)/'release.pt').exists() and not a.overwrite:
-        raise FileExistsError(f"{Path(a.out)/'release.pt'} exists: choose another --out, or --overwrite (a second release adds to the privacy cost)")
-    data = load_data(a.data, a.root, split=a.split, size=s['size'], **_folder_options(a))   # reads headers or files: no statistic yet
-    if s['labelled'] is None:                                                      # no preset: labelled when the data set has classes
-        s['labelled'] = data.classes is not None
-        plan().certify(a.eps, s['delta'], allow_large_eps=a.allow_large_eps)
-    check_budget(a.eps, s['delta'], len(data), a.allow_large_eps, a.force)
-    w = None if a.weights == 'random' else a.weights
-    enc = get_encoder(s['encoder'], weights=w, layers=s['layers'], relu=a.relu, pool=s['pool'], size=s['enc_size'])
-
-    world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
-    try:
-        if world is not None: device = local_device(device)
-        r = release(data, enc, a.eps, s['delta'], plan(), batch_size=a.batch_size, device=device, seed=a.noise_seed, force=a.force, bf16=a.bf16, world=world, allow_large_eps=a.allow_large_eps)
-        if world is not None and world.rank > 0: return 0
-    finally:
-        if world is not None: world.close()
-    path = r.save(Path(a.out), overwrite=a.overwrite)
+    from dp_mepf.pipeline import ReleaseConfig, make_release
+    done = make_release(_config(ReleaseConfig, a, classes=a.classes.split(',') if a.classes else None, layers=a.layers.split(',') if a.layers else None))
+    if done is None: return 0                     # another process of a torchrun job: rank 0 writes and reports
+    r, path = done
     print(f"{r}\nwrote {path} and {path.with_name('certificate.json')}")
     return 0
 
@@ -226,24 +175,10 @@ def _train_spec(release:str='run/release.pt', # the release to train from
     "Train a generator on a release (post-processing: no privacy cost)."
 
 def _train(a):
-    from dp_mepf.release import load_release
-    from dp_mepf.train import train, encoder_for, generator_for
-    from dp_mepf.distributed import init_world, local_device
-    from dp_mepf.pipeline import train_config, preset_of, TRAIN_OVERRIDES
-    from dataclasses import replace
-    def config(name): return train_config(name, {k: getattr(a, k) for k in TRAIN_OVERRIDES}, a.device, a.bf16, a.compile)
-    if a.preset is not None: config(a.preset)                  # a bad preset or option is reported before the release is read
-    r = load_release(a.release)
-    p, cfg = config(preset_of(r, a.preset))
-    enc = encoder_for(r, a.weights)
-    world = init_world(cfg.device)                # under torchrun: the preset's batch is split over the ranks
-    try:
-        if world is not None: cfg = replace(cfg, device=local_device(cfg.device))
-        G = generator_for(r, a.generator or p['generator'], cfg.seed)
-        G = train(r, enc, G, cfg, out=a.out, resume=not a.fresh, world=world)
-        if world is not None and world.rank > 0: return 0
-    finally:
-        if world is not None: world.close()
+    from dp_mepf.pipeline import TrainRunConfig, train_run
+    done = train_run(_config(TrainRunConfig, a))
+    if done is None: return 0                     # another process of a torchrun job
+    G, cfg = done
     print(f"trained {type(G).__name__} for {cfg.steps} steps: {Path(a.out)/'ckpt.pt'}, {Path(a.out)/'log.csv'}, {Path(a.out)/'grids'}")
     return 0
 

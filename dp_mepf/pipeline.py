@@ -5,7 +5,7 @@
 # %% ../nbs/09_pipeline.ipynb #b3cdcc82
 from __future__ import annotations
 import json, platform, shutil, sys, time
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import torch
 from . import __version__
@@ -17,8 +17,8 @@ from .train import (TrainConfig, train, generator_for, encoder_for, preset, pres
                            load_generator, load_checkpoint, sample, save_grid)
 
 # %% auto #0
-__all__ = ['TRAIN_OVERRIDES', 'resolve_device', 'train_config', 'write_samples', 'preset_of', 'EvalConfig', 'evaluate',
-           'RunConfig', 'run']
+__all__ = ['TRAIN_OVERRIDES', 'resolve_device', 'train_config', 'write_samples', 'preset_of', 'ReleaseConfig', 'release_settings',
+           'make_release', 'TrainRunConfig', 'train_run', 'EvalConfig', 'evaluate', 'RunConfig', 'run']
 
 # %% ../nbs/09_pipeline.ipynb #6bdc1f7d
 def resolve_device(name:str|None=None, # cpu, cuda, cuda:N, mps, or None
@@ -73,6 +73,123 @@ def preset_of(release, # a `Release`
              ) -> str:
     "`name`, or the preset of the data set the release was made from (quickstart for a folder of images)."
     return name or preset_for(release.data) or 'quickstart'
+
+# %% ../nbs/09_pipeline.ipynb #4b2dfe39
+@dataclass
+class ReleaseConfig:
+    "The options of `dp_mepf_release`."
+    data:str='digits'             # data set: digits, mnist, fmnist, cifar10, celeba32, celeba64, folder
+    preset:str|None=None          # settings to start from (default: the data set's own; a folder has none)
+    root:str|None=None            # data folder (default: the offline copies, if any)
+    split:str|None=None           # split (default: the data set's training data; CelebA: all images)
+    size:int|None=None            # resize the images to size×size (default: the preset's)
+    mode:str|None=None            # folder: colour mode RGB (the default) or L (grey)
+    classes:list|None=None        # folder: class names (default: the sorted sub-folder names, empty ones included)
+    encoder:str|None=None         # public encoder (default: the preset's, else efficientnet_lite0)
+    weights:str='imagenet'        # encoder weights: imagenet, a state-dict file, or random (tests only)
+    layers:list|None=None         # layer names (default: the preset's with its encoder, else the encoder's standard list)
+    relu:bool=False               # VGG: features after the ReLU (non-negative: φ1's sensitivity is √2)
+    pool:int|None=None            # average-pool each layer's map to at most pool×pool (default: the preset's, with its encoder)
+    enc_size:int|None=None        # resize images to this size inside the encoder (default: the preset's, with its encoder)
+    eps:float|None=None           # target ε > 0 (required)
+    delta:float|None=None         # target δ, below 1/n (default: the preset's, else 1e-6)
+    labelled:bool=False           # per-class embeddings and noisy class counts (default: the preset's, else whether the data have classes)
+    unlabelled:bool=False         # one embedding of all images, no labels
+    moments:int|None=None         # 1: φ1; 2: φ1 and φ2 (default: the preset's, else 1)
+    val_noise_scale:float|None=None  # relative noise scale of a validation copy of the φ1 sums (default: the preset's; 0: none)
+    relation:str='replace-one'    # neighbouring relation: replace-one or add-remove
+    batch_size:int=100            # images per batch
+    device:str|None=None          # cpu, cuda, ... (default: cuda if available; under torchrun, the rank's GPU)
+    bf16:bool=False               # run the encoder under bfloat16 autocast
+    noise_seed:int|None=None      # seed of the noise (tests only)
+    force:bool=False              # allow δ ≥ 1/n (with a warning)
+    allow_large_eps:bool=False    # allow ε above 50 (with a warning)
+    out:str='run'                 # output folder
+    overwrite:bool=False          # replace a release already in OUT (a new release: its privacy cost adds up)
+
+_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, layers=None, labelled=None, moments=1, delta=1e-6, val_noise_scale=None)
+
+def release_settings(cfg:ReleaseConfig) -> dict:
+    "The data set's preset (or `cfg.preset`), then every option given; the preset's enc_size, pool and layers go with its encoder only."
+    if cfg.labelled and cfg.unlabelled: raise DPMEPFError("--labelled and --unlabelled contradict each other: give one")
+    name = cfg.preset or preset_for(cfg.data)
+    p = preset(name) if name else dict(_NO_PRESET)
+    s = {k: p[k] for k in _NO_PRESET}
+    if cfg.encoder is not None and cfg.encoder != s['encoder']: s.update(enc_size=None, pool=None, layers=None)
+    for k in ['size', 'encoder', 'enc_size', 'pool', 'moments', 'delta', 'val_noise_scale']:
+        if getattr(cfg, k) is not None: s[k] = getattr(cfg, k)
+    if cfg.layers: s['layers'] = list(cfg.layers)
+    if cfg.labelled or cfg.unlabelled: s['labelled'] = cfg.labelled
+    if s['val_noise_scale'] == 0: s['val_noise_scale'] = None
+    return dict(s, preset=name)
+
+# %% ../nbs/09_pipeline.ipynb #e189bdde
+def _folder_options(cfg:ReleaseConfig) -> dict:
+    "load_data's folder-only options."
+    kw = dict(mode=cfg.mode, classes=cfg.classes)
+    if cfg.data != 'folder':
+        if any(v is not None for v in kw.values()): raise DPMEPFError(f"--mode and --classes apply to --data folder only (the colour mode and classes of {cfg.data} are fixed)")
+        return {}
+    return {k: v for k, v in kw.items() if v is not None}
+
+def make_release(cfg:ReleaseConfig) -> tuple|None:
+    "(the release, its path): made once, after every check, and saved to `cfg.out` (None on the other processes of a torchrun job)."
+    from dp_mepf.distributed import init_world, local_device
+    if cfg.eps is None: raise DPMEPFError("--eps is required (the target ε, e.g. --eps 1)")
+    s = release_settings(cfg)
+    def plan(): return preset_plan(s, relation=cfg.relation, nonneg_phi1=cfg.relu)          # relu: VGG features after the ReLU, ≥ 0
+    if s['labelled'] is not None: plan().certify(cfg.eps, s['delta'], allow_large_eps=cfg.allow_large_eps)
+    if cfg.batch_size < 1: raise DPMEPFError(f"--batch_size must be positive, got {cfg.batch_size}")
+    device = resolve_device(cfg.device)
+    if (Path(cfg.out)/'release.pt').exists() and not cfg.overwrite:
+        raise FileExistsError(f"{Path(cfg.out)/'release.pt'} exists: choose another --out, or --overwrite (a second release adds to the privacy cost)")
+    data = load_data(cfg.data, cfg.root, split=cfg.split, size=s['size'], **_folder_options(cfg))   # reads headers or files: no statistic yet
+    if s['labelled'] is None:                                                      # no preset: labelled when the data set has classes
+        s['labelled'] = data.classes is not None
+    plan().certify(cfg.eps, s['delta'], len(data), cfg.allow_large_eps, cfg.force)
+    enc = get_encoder(s['encoder'], weights=None if cfg.weights == 'random' else cfg.weights, layers=s['layers'], relu=cfg.relu, pool=s['pool'], size=s['enc_size'])
+    world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
+    try:
+        if world is not None: device = local_device(device)
+        r = release(data, enc, cfg.eps, s['delta'], plan(), batch_size=cfg.batch_size, device=device, seed=cfg.noise_seed, force=cfg.force,
+                    bf16=cfg.bf16, world=world, allow_large_eps=cfg.allow_large_eps)
+        if world is not None and world.rank > 0: return None
+    finally:
+        if world is not None: world.close()
+    return r, r.save(Path(cfg.out), overwrite=cfg.overwrite)
+
+# %% ../nbs/09_pipeline.ipynb #a70c34ea
+@dataclass
+class TrainRunConfig:
+    "The options of `dp_mepf_train`."
+    release:str='run/release.pt'  # the release to train from
+    preset:str|None=None          # settings (default: the released data set's, else quickstart)
+    out:str='run'                 # run folder (checkpoints, log.csv, grids/)
+    weights:str|None=None         # encoder weights file, if the release used one
+    generator:str|None=None       # override the preset's generator: resnet or convcond
+    steps:int|None=None; batch_size:int|None=None; lr:float|None=None; lr_schedule:str|None=None; moving_avg_lr:float|None=None
+    moments:int|None=None; class_weights:str|None=None; ckpt_every:int|None=None; sample_every:int|None=None; seed:int|None=None   # preset overrides
+    device:str|None=None          # cpu, cuda, ... (default: cuda if available; under torchrun, the rank's GPU)
+    bf16:str='auto'               # encoder under bfloat16 autocast: auto (on CUDA), on, off
+    compile:str='auto'            # torch.compile the feature computation: auto (on CUDA), on, off, or a backend name
+    fresh:bool=False              # start over instead of resuming from OUT/ckpt.pt
+
+def train_run(cfg:TrainRunConfig) -> tuple|None:
+    "(the trained generator, its TrainConfig), resuming from `cfg.out` (None on the other processes of a torchrun job)."
+    from dp_mepf.distributed import init_world, local_device
+    def config(name): return train_config(name, {k: getattr(cfg, k) for k in TRAIN_OVERRIDES}, cfg.device, cfg.bf16, cfg.compile)
+    if cfg.preset is not None: config(cfg.preset)              # a bad preset or option is reported before the release is read
+    r = load_release(cfg.release)
+    p, tcfg = config(preset_of(r, cfg.preset))
+    enc = encoder_for(r, cfg.weights)
+    world = init_world(tcfg.device)               # under torchrun: the preset's batch is split over the ranks
+    try:
+        if world is not None: tcfg = replace(tcfg, device=local_device(tcfg.device))
+        G = train(r, enc, generator_for(r, cfg.generator or p['generator'], tcfg.seed), tcfg, out=cfg.out, resume=not cfg.fresh, world=world)
+        if world is not None and world.rank > 0: return None
+    finally:
+        if world is not None: world.close()
+    return G, tcfg
 
 # %% ../nbs/09_pipeline.ipynb #647fd9d9
 @dataclass
