@@ -18,7 +18,8 @@ from .train import (TrainConfig, train, generator_for, encoder_for, preset, pres
 
 # %% auto #0
 __all__ = ['TRAIN_OVERRIDES', 'resolve_device', 'train_config', 'write_samples', 'preset_of', 'ReleaseConfig', 'release_settings',
-           'make_release', 'TrainRunConfig', 'train_run', 'EvalConfig', 'evaluate', 'RunConfig', 'run']
+           'settings_encoder', 'prepare_release', 'make_release', 'TrainRunConfig', 'train_run', 'EvalConfig',
+           'evaluate', 'RunConfig', 'run']
 
 # %% ../nbs/09_pipeline.ipynb #6bdc1f7d
 def resolve_device(name:str|None=None, # cpu, cuda, cuda:N, mps, or None
@@ -132,9 +133,12 @@ def _folder_options(cfg:ReleaseConfig) -> dict:
         return {}
     return {k: v for k, v in kw.items() if v is not None}
 
-def make_release(cfg:ReleaseConfig) -> tuple|None:
-    "(the release, its path): made once, after every check, and saved to `cfg.out` (None on the other processes of a torchrun job)."
-    from dp_mepf.distributed import init_world, local_device
+def settings_encoder(s:dict, cfg:ReleaseConfig):
+    "The public encoder that `release_settings` `s` name, with `cfg`'s weights and relu."
+    return get_encoder(s['encoder'], weights=None if cfg.weights == 'random' else cfg.weights, layers=s['layers'], relu=cfg.relu, pool=s['pool'], size=s['enc_size'])
+
+def prepare_release(cfg:ReleaseConfig) -> tuple:
+    "(data, encoder, plan, δ, device) for one release: every check passed, the data opened, no statistic computed yet."
     if cfg.eps is None: raise DPMEPFError("--eps is required (the target ε, e.g. --eps 1)")
     s = release_settings(cfg)
     def plan(): return preset_plan(s, relation=cfg.relation, nonneg_phi1=cfg.relu)          # relu: VGG features after the ReLU, ≥ 0
@@ -147,11 +151,16 @@ def make_release(cfg:ReleaseConfig) -> tuple|None:
     if s['labelled'] is None:                                                      # no preset: labelled when the data set has classes
         s['labelled'] = data.classes is not None
     plan().certify(cfg.eps, s['delta'], len(data), cfg.allow_large_eps, cfg.force)
-    enc = get_encoder(s['encoder'], weights=None if cfg.weights == 'random' else cfg.weights, layers=s['layers'], relu=cfg.relu, pool=s['pool'], size=s['enc_size'])
+    return data, settings_encoder(s, cfg), plan(), s['delta'], device
+
+def make_release(cfg:ReleaseConfig) -> tuple|None:
+    "(the release, its path): made once, after every check, and saved to `cfg.out` (None on the other processes of a torchrun job)."
+    from dp_mepf.distributed import init_world, local_device
+    data, enc, plan, delta, device = prepare_release(cfg)
     world = init_world(device)                    # under torchrun: each rank embeds its shard; rank 0 draws the noise and writes
     try:
         if world is not None: device = local_device(device)
-        r = release(data, enc, cfg.eps, s['delta'], plan(), batch_size=cfg.batch_size, device=device, seed=cfg.noise_seed, force=cfg.force,
+        r = release(data, enc, cfg.eps, delta, plan, batch_size=cfg.batch_size, device=device, seed=cfg.noise_seed, force=cfg.force,
                     bf16=cfg.bf16, world=world, allow_large_eps=cfg.allow_large_eps)
         if world is not None and world.rank > 0: return None
     finally:
@@ -265,22 +274,15 @@ def _run_folder(out:Path, settings:dict, overwrite:bool) -> bool:
     return True
 
 # %% ../nbs/09_pipeline.ipynb #ab45d59d
-def _encoder(cfg:RunConfig, p:dict):
-    "The public encoder: the preset's, or the one asked for (the preset's layers, pooling and size go with its own encoder only)."
-    own = cfg.encoder in (None, p['encoder'])
-    return get_encoder(cfg.encoder or p['encoder'], weights=None if cfg.weights == 'random' else cfg.weights,
-                       layers=cfg.layers or (p['layers'] if own else None), pool=p['pool'], size=p['enc_size'])
-
-def _release_once(cfg:RunConfig, p:dict, enc, plan, eps:float, delta:float, settings:dict, resumed:bool, device:str):
-    "The run's release: the one already in the folder (resuming), else made now — after every check — and saved."
+def _release_once(cfg:RunConfig, rcfg:ReleaseConfig, settings:dict, resumed:bool) -> tuple:
+    "(release, its path, encoder): the one already in the folder (resuming), else made now — every check first — and saved."
     out = Path(cfg.out)
-    if resumed: return load_release(out), out/'release.pt'                      # the release is never made twice
-    data = load_data(p['data'], cfg.root, size=p['size'])
-    plan.certify(eps, delta, len(data), cfg.allow_large_eps, cfg.force)
+    if resumed: return load_release(out), out/'release.pt', settings_encoder(release_settings(rcfg), rcfg)   # never made twice
+    data, enc, plan, delta, device = prepare_release(rcfg)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out/'run.json', settings)                                       # nothing is written before every check has passed
-    r = release(data, enc, eps, delta, plan, device=device, seed=cfg.noise_seed, force=cfg.force, allow_large_eps=cfg.allow_large_eps)
-    return r, r.save(out)                                                        # (the private data go out of scope here)
+    r = release(data, enc, rcfg.eps, delta, plan, device=device, seed=rcfg.noise_seed, force=rcfg.force, allow_large_eps=rcfg.allow_large_eps)
+    return r, r.save(out), enc                                                   # (the private data go out of scope here)
 
 def _evaluate_or_last(cfg:RunConfig, p:dict, enc, device:str) -> tuple:
     "(metrics, checkpoint to sample): the privately selected one; the last one if evaluation fails, with the error in the metrics."
@@ -297,15 +299,16 @@ def run(cfg:RunConfig) -> dict:
     out, t0, times = Path(cfg.out), time.time(), {}
     p, tcfg = train_config(cfg.preset, {k: getattr(cfg, k) for k in TRAIN_OVERRIDES if hasattr(cfg, k)}, cfg.device)
     eps, delta = cfg.eps if cfg.eps is not None else p['eps'], cfg.delta if cfg.delta is not None else p['delta']
-    plan = preset_plan(p); plan.certify(eps, delta, allow_large_eps=cfg.allow_large_eps)
+    preset_plan(p).certify(eps, delta, allow_large_eps=cfg.allow_large_eps)        # the budget, before anything else
     n_samples = p['samples'] if cfg.n_samples is None else cfg.n_samples
     if n_samples < 1: raise DPMEPFError(f"--n_samples must be positive, got {n_samples}")
     cfg = RunConfig(**dict(asdict(cfg), n_samples=n_samples))
     settings = {k: v for k, v in sorted(asdict(cfg).items()) if k not in ('out', 'overwrite', 'device')}
     resumed = _run_folder(out, settings, cfg.overwrite)
     if resumed and (out/'summary.json').is_file(): return dict(json.loads((out/'summary.json').read_text(encoding='utf-8')), already_complete=True)
-    enc = _encoder(cfg, p)
-    r, rel_path = _release_once(cfg, p, enc, plan, eps, delta, settings, resumed, tcfg.device)
+    rcfg = ReleaseConfig(data=p['data'], preset=cfg.preset, root=cfg.root, eps=eps, delta=delta, encoder=cfg.encoder, weights=cfg.weights,
+                         layers=cfg.layers, device=tcfg.device, noise_seed=cfg.noise_seed, force=cfg.force, allow_large_eps=cfg.allow_large_eps, out=cfg.out)
+    r, rel_path, enc = _release_once(cfg, rcfg, settings, resumed)
     remove_stale_tmp(out)
     times['release_s'] = round(time.time() - t0, 2); t = time.time()
     train(r, enc, generator_for(r, p['generator'], tcfg.seed), tcfg, out=out, resume=resumed)
