@@ -9,13 +9,24 @@ seconds). Compare recipes that differ in one setting, measured back to back with
     python bench/levers.py --data mnist --eps 1 --blocks 8 --steps 1200 --evals 600 1200
     python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --steps 1200 --evals 600 1200
     python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --grid bench/results/grid.png
+    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 4000 --evals 1000 2000 3000 4000 --ema 0.999
     python bench/levers.py --data mnist --encoder my_encoder.pt --layers 2,6,10 --steps 1200     # a saved public network
     python bench/digits_encoder.py --out digits_cnn.pt && python bench/levers.py --data mnist --encoder digits_cnn.pt --layers p1,p2,p3 --moments 2 --lr_schedule cosine --moving_avg_lr 3e-3 --steps 3000
 """
-import argparse, json, sys, time
+import argparse, copy, json, sys, time
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))    # networks saved by bench/digits_encoder.py load from here
+
+def equal_layer_weights(enc, public):
+    "Scale the encoder's layers (on this instance) so that each has the same mean squared norm on the public images."
+    x = public.x.float()/255 if public.x.dtype == torch.uint8 else public.x
+    with torch.no_grad(): sq = [f.square().sum(1).mean() for f in enc.layer_features(x[:500])]
+    scales = [1/s.sqrt() for s in sq]
+    print('layer shares of the squared norm before:', [round((s/sum(sq)).item(), 3) for s in sq], flush=True)
+    base = enc.layer_features
+    enc.layer_features = lambda x: [f*c for f, c in zip(base(x), scales)]
+    return scales
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -36,6 +47,9 @@ def main():
     ap.add_argument('--n_syn', type=int, default=10_000, help='synthetic images the MLP trains on')
     ap.add_argument('--seed', type=int, default=0, help='noise, training and classifier seed')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--layer_weights', choices=['none', 'equal'], default='none',
+                    help="equal: scale each hooked layer so that its mean squared norm on PUBLIC images (scikit-learn's digits) is the same for every layer")
+    ap.add_argument('--ema', type=float, default=None, help='also score an exponential moving average of the generator weights with this decay (e.g. 0.999)')
     ap.add_argument('--grid', default=None, help='save a sample grid (PNG) of the last generator here')
     ap.add_argument('--out', default='bench/results/levers.jsonl')
     a = ap.parse_args()
@@ -52,19 +66,28 @@ def main():
     if a.encoder == 'efficientnet_lite0':
         enc = get_encoder('efficientnet_lite0', size=a.enc_size, pool=a.pool, layers=[f'_blocks.{i}' for i in range(a.blocks)])
     else: enc = get_encoder(a.encoder, layers=a.layers.split(','), pool=a.pool)
+    if a.layer_weights == 'equal': equal_layer_weights(enc, load_data('digits', size=data.x.shape[-1]))
     t = time.perf_counter()
     r = release(data, enc, a.eps, 1e-5, ReleasePlan(moments=a.moments, labelled=True), progress=False, seed=a.seed, allow_large_eps=a.eps > 50)
     t_release = time.perf_counter() - t
     torch.manual_seed(a.seed); G = get_generator('convcond', n_classes=10)
     evals, curve, spent = sorted(set(a.evals or [a.steps])), [], [0.]
+    G_ema = copy.deepcopy(G) if a.ema else None
+    def score(g):
+        x, y = sample(g, a.n_syn, 'balanced', seed=1000 + a.seed)
+        return round(100*MLPClassifier(random_state=a.seed).fit(x.flatten(1).numpy(), y.numpy()).score(xte, yte), 2)
     t0 = time.perf_counter()
     def measure(step, losses):
+        if G_ema is not None:
+            with torch.no_grad():
+                for pe, p in zip(G_ema.parameters(), G.parameters()): pe.lerp_(p, 1 - a.ema)
+                for be, b in zip(G_ema.buffers(), G.buffers()): be.copy_(b)
         if step not in evals: return
         te = time.perf_counter()
-        x, y = sample(G, a.n_syn, 'balanced', seed=1000 + a.seed)
-        acc = MLPClassifier(random_state=a.seed).fit(x.flatten(1).numpy(), y.numpy()).score(xte, yte)
+        point = dict(step=step, mlp=score(G))
+        if G_ema is not None: point['ema_mlp'] = score(G_ema)
         spent[0] += time.perf_counter() - te
-        curve.append(dict(step=step, mlp=round(100*acc, 2), train_s=round(time.perf_counter() - t0 - spent[0], 1)))
+        curve.append(dict(point, train_s=round(time.perf_counter() - t0 - spent[0], 1)))
         print(curve[-1], flush=True)
     cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, moving_avg_lr=a.moving_avg_lr, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
     train(r, enc, G, cfg, progress=False, callback=measure)

@@ -61,7 +61,7 @@ def main():
     xte, yte = test.x.float()/255, test.labels
     enc = get_encoder(p['encoder'], weights='imagenet', layers=p['layers'], pool=p['pool'], size=p['enc_size'])
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    tag = f"paper_small_{a.data}{'_full' if a.full else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
+    tag = f"paper_small_{a.data}{'_full' if a.full else ''}{f'_steps{a.steps}' if a.steps else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
     fcsv = out/f'{tag}.csv'
     cols = ['data', 'eps', 'delta', 'moments', 'run', 'steps', 'model', 'accuracy', 'release_s', 'train_s', 'eval_s', 'epsilon_certified']
     done = [typed(r) for r in csv.DictReader(fcsv.open(newline=''))] if a.resume and fcsv.exists() else []

@@ -46,9 +46,9 @@ def _main(prog:str, body, a):
             raise SystemExit(3) from None
 
 def _config(cls, a, **changes):
-    "The configuration dataclass `cls` from parsed arguments `a` (its fields only), with `changes`."
+    "The configuration dataclass `cls` from parsed arguments `a` (the fields that are options; the others keep their defaults), with `changes`."
     from dataclasses import fields
-    return cls(**{**{f.name: getattr(a, f.name) for f in fields(cls)}, **changes})
+    return cls(**{**{f.name: getattr(a, f.name) for f in fields(cls) if hasattr(a, f.name)}, **changes})
 
 def _parse(spec, prog, argv):
     "Parse `argv` with the docments of `spec` (`--a-b` is `--a_b`); argparse errors become one-line `CLIError`s."
@@ -197,7 +197,8 @@ def _sample_spec(ckpt:str='run/ckpt.pt', # checkpoint (or its run folder)
     "Draw synthetic images from a trained generator."
 
 def _sample(a):
-    from dp_mepf.pipeline import write_samples, resolve_device
+    from dp_mepf.pipeline import write_samples
+    from dp_mepf.train import resolve_device
     _one_process('dp_mepf_sample')
     out = write_samples(a.ckpt, a.n, a.out, a.labels, a.seed, resolve_device(a.device))
     print(f"wrote {a.n} images to {out} and a grid to {out.with_suffix('.png')}")
@@ -215,6 +216,7 @@ def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
                select:str='auto', # checkpoint: auto, val (private selection) or last
                models:str=None, # comma-separated classifiers: logreg, mlp, cnn, resnet9 (default: by image type)
                seeds:int=1, # classifier seeds 0 … seeds−1 (mean and spread)
+               val_n:int=200, # generated images per class to score each kept checkpoint with (private selection)
                root:str=None, # folder of the real data (default: the offline copies)
                real_split:str=None, # real split to report on (default: the public split disjoint from the released one; any other is marked non-private)
                fid_real:int=None, # use only this many real images for FID
@@ -236,9 +238,9 @@ def _eval_summary(m) -> str:
     return '\n'.join(lines)
 
 def _eval(a):
-    from dp_mepf.pipeline import EvalConfig, evaluate
+    from dp_mepf.eval import EvalConfig, evaluate_run
     _one_process('dp_mepf_eval')
-    m = evaluate(_config(EvalConfig, a, models=[x.strip() for x in a.models.split(',') if x.strip()] if a.models else None))
+    m = evaluate_run(_config(EvalConfig, a, models=[x.strip() for x in a.models.split(',') if x.strip()] if a.models else None))
     print(_eval_summary(m) + f"\nwrote {Path(a.run)/'metrics.json'}")
     return 0
 

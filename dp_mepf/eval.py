@@ -5,6 +5,7 @@
 # %% ../nbs/06_eval.ipynb #ef0ccbfa
 from __future__ import annotations
 import functools, hashlib, importlib.util, math, os, time
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,13 +14,14 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .release import Release, load_release
 from .features import FeatureEncoder
-from .train import encoder_for, fake_embeddings, class_weights, load_generator, sample, load_checkpoint
+from .train import (encoder_for, fake_embeddings, class_weights, load_generator, sample, load_checkpoint,
+                           preset, preset_for, resolve_device)
 from .io import DPMEPFError, atomic_write
 
 # %% auto #0
 __all__ = ['MODELS', 'FID_URL', 'FID_NETWORKS', 'SmallCNN', 'ResNet9', 'flip_tta', 'downstream_accuracy', 'fid_network_file',
            'fid_network', 'InceptionFID', 'real_stats', 'fid', 'val_score', 'select_checkpoint', 'choose_checkpoint',
-           'evaluate_run']
+           'EvalConfig', 'evaluate_run']
 
 # %% ../nbs/06_eval.ipynb #edd7fd10
 class SmallCNN(nn.Module):
@@ -348,54 +350,67 @@ def choose_checkpoint(run, release:Release, encoder=None, select:str='auto', dev
                 privacy='no selection: the last checkpoint (uses no data)')
 
 # %% ../nbs/06_eval.ipynb #7c6ab41f
-_fid = fid    # `evaluate_run`'s argument `fid` (a switch) hides the function
+_fid = fid    # inside `evaluate_run` the switch `fid` hides the function
 
-def evaluate_run(run, # run folder: release.pt, ckpt.pt (and ckpts/)
-                 downstream:bool=True, # train-on-synthetic, test-on-real accuracy (labelled runs)
-                 fid:bool=False, # FID against the real set (slow on a CPU: about 0.1 s per image)
-                 n:int|None=None, # synthetic images (default: 60,000 grey, 50,000 colour)
-                 models=None, # downstream classifiers (default: logreg, mlp, cnn for grey; resnet9 for colour)
-                 seeds=(0,), # classifier seeds
-                 select:str='auto', # checkpoint: 'auto', 'val' (private selection) or 'last'
-                 val_n:int=200, # generated images per class to score each checkpoint with
-                 root=None, # folder of the real data (default: the offline copies)
-                 real_split:str|None=None, # the real split to report on (default: the public split disjoint from the released one)
-                 fid_real:int|None=None, # use only the first fid_real real images for FID
-                 fid_network:str='auto', # FID network: 'auto', 'packaged' or 'torch-fidelity' (see `fid_network`)
-                 encoder=None, # the release's encoder (default: rebuilt from the release)
-                 release=None, # the release file (default: RUN/release.pt)
-                 device='cpu', progress:bool=True, write:bool=True) -> dict:
+@dataclass
+class EvalConfig:
+    "What `evaluate_run` measures on a run folder, on which checkpoint, against which real images (the options of `dp_mepf_eval`)."
+    run:str='run'                 # run folder (release.pt, ckpt.pt, ckpts/)
+    downstream:bool=False         # downstream accuracy: classifiers trained on synthetic, tested on real images (labelled runs)
+    fid:bool=False                # FID against the real data (slow on a CPU: about 0.1 s per image)
+    auto:bool=True                # with neither downstream nor fid: what suits the run (accuracy if labelled, else FID)
+    n:int|None=None               # synthetic images (default: the released data set's preset; else 60,000 grey, 50,000 colour)
+    select:str='auto'             # checkpoint: auto, val (private selection) or last
+    models:list|None=None         # classifiers: logreg, mlp, cnn, resnet9 (default: logreg, mlp, cnn for grey; resnet9 for colour)
+    seeds:int=1                   # classifier seeds 0 … seeds−1
+    val_n:int=200                 # generated images per class to score each checkpoint with (private selection)
+    root:str|None=None            # folder of the real data (default: the offline copies)
+    real_split:str|None=None      # real split to report on (default: the public split disjoint from the released one)
+    fid_real:int|None=None        # use only the first fid_real real images for FID
+    fid_network:str='auto'        # auto, packaged or torch-fidelity (see `fid_network`)
+    weights:str|None=None         # the encoder's weights file, if the release used one (to select privately)
+    release:str|None=None         # the release file (default: RUN/release.pt)
+    device:str|None=None          # cpu, cuda, ... (default: cuda if available)
+
+    def __post_init__(self):
+        if self.select not in ('auto', 'val', 'last'): raise DPMEPFError(f"select must be 'auto', 'val' or 'last', got {self.select!r}")
+        if self.n is not None and (not isinstance(self.n, int) or self.n < 1): raise DPMEPFError(f"n must be a positive number of images, got {self.n!r}")
+        if not (isinstance(self.seeds, int) and self.seeds >= 1): raise DPMEPFError(f"seeds must be at least 1, got {self.seeds!r}")
+        bad = [k for k in (self.models or ()) if k not in MODELS]
+        if bad: raise DPMEPFError(f"unknown models {bad}; choose from {list(MODELS)}")
+
+# %% ../nbs/06_eval.ipynb #ad3a592b
+def evaluate_run(cfg:EvalConfig, # what to measure, and on which run folder
+                 encoder=None, # the release's encoder, if at hand (default: rebuilt from the release when a checkpoint is to be selected)
+                 progress:bool=True, write:bool=True) -> dict:
     "Evaluate a run folder; returns the metrics and writes them to RUN/metrics.json."
     from dp_mepf import __version__
-    if select not in ('auto', 'val', 'last'): raise DPMEPFError(f"select must be 'auto', 'val' or 'last', got {select!r}")
-    if n is not None and (not isinstance(n, int) or n < 1): raise DPMEPFError(f"n must be a positive number of images, got {n!r}")
-    bad = [k for k in (models or ()) if k not in MODELS]
-    if bad: raise DPMEPFError(f"unknown models {bad}; choose from {list(MODELS)}")
-    run, t0 = Path(run), time.time()
-    r = load_release(release if release is not None else run)
-    if encoder is None and select != 'last' and r.val is not None and any((run/'ckpts').glob('step_*.pt')): encoder = encoder_for(r)
-    chosen = choose_checkpoint(run, r, encoder, select, device, progress, val_n)
+    run, t0, device = Path(cfg.run), time.time(), resolve_device(cfg.device)
+    r = load_release(cfg.release if cfg.release is not None else run)
+    down, fid = (r.labelled, not r.labelled) if cfg.auto and not (cfg.downstream or cfg.fid) else (cfg.downstream, cfg.fid)
+    if encoder is None and cfg.select != 'last' and r.val is not None and any((run/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, cfg.weights)
+    chosen = choose_checkpoint(run, r, encoder, cfg.select, device, progress, cfg.val_n)
     G = load_generator(chosen['checkpoint'], device)
     grey = r.shape[0] == 1
-    n = n if n is not None else (60_000 if grey else 50_000)
+    n = cfg.n or (preset(preset_for(r.data))['samples'] if preset_for(r.data) else 60_000 if grey else 50_000)
     x, y = sample(G, n, 'balanced', seed=0)
     out = dict(run=str(run), release=dict(data=r.data, epsilon=r.certificate['epsilon'], delta=r.certificate['delta'],
                neighbouring=r.certificate['neighbouring']), checkpoint=chosen, n_synthetic=n, sample_seed=0)
-    if downstream:
+    if down:
         if not r.labelled: out['downstream'] = dict(skipped='the run is unlabelled: downstream accuracy needs labels')
         else:
             try:
-                xr, yr, split, note = _real_set(r, root, real_split)
-                models = tuple(models or (('logreg', 'mlp', 'cnn') if grey else ('resnet9',)))
-                res = downstream_accuracy(x, y, xr.float()/255 if xr.dtype == torch.uint8 else xr, yr, models, seeds, len(r.classes), device)
+                xr, yr, split, note = _real_set(r, cfg.root, cfg.real_split)
+                models = tuple(cfg.models or (('logreg', 'mlp', 'cnn') if grey else ('resnet9',)))
+                res = downstream_accuracy(x, y, xr.float()/255 if xr.dtype == torch.uint8 else xr, yr, models, tuple(range(cfg.seeds)), len(r.classes), device)
                 out['downstream'] = dict(res, real=f'{r.data} {split}', privacy=note)
             except (FileNotFoundError, _NoPublicSet) as ex: out['downstream'] = dict(skipped=str(ex).splitlines()[0])
     if fid:
         try:
-            xr, _, split, note = _real_set(r, root, real_split)
-            xr = xr[:fid_real] if fid_real else xr
+            xr, _, split, note = _real_set(r, cfg.root, cfg.real_split)
+            xr = xr[:cfg.fid_real] if cfg.fid_real else xr
             cache = Path(os.environ.get('DP_MEPF_CACHE', Path.home()/'.cache'/'dp_mepf'))/'fid'
-            st = real_stats(xr, f'{r.data}-{split}', cache, device=device, network=fid_network)
+            st = real_stats(xr, f'{r.data}-{split}', cache, device=device, network=cfg.fid_network)
             out['fid'] = dict(_fid(st, x, device=device), privacy=note)
         except (FileNotFoundError, _NoPublicSet) as ex: out['fid'] = dict(skipped=str(ex).splitlines()[0])
     out['seconds'] = round(time.time() - t0, 1); out['software'] = f'dp_mepf {__version__}, torch {torch.__version__}'

@@ -14,22 +14,12 @@ from .data import load_data
 from .features import get_encoder
 from .release import release, load_release
 from .train import (TrainConfig, train, generator_for, encoder_for, preset, preset_for, preset_plan,
-                           load_generator, load_checkpoint, sample, save_grid)
+                           load_generator, load_checkpoint, sample, save_grid, resolve_device)
+from .eval import EvalConfig, evaluate_run
 
 # %% auto #0
-__all__ = ['TRAIN_OVERRIDES', 'resolve_device', 'train_config', 'write_samples', 'preset_of', 'ReleaseConfig', 'release_settings',
-           'settings_encoder', 'prepare_release', 'make_release', 'TrainRunConfig', 'train_run', 'EvalConfig',
-           'evaluate', 'RunConfig', 'run']
-
-# %% ../nbs/09_pipeline.ipynb #6bdc1f7d
-def resolve_device(name:str|None=None, # cpu, cuda, cuda:N, mps, or None
-                  ) -> str:
-    "`name` checked up front, or cuda when a GPU is available, else cpu."
-    if name is None: return 'cuda' if torch.cuda.is_available() else 'cpu'
-    try: d = torch.device(name)
-    except RuntimeError: raise DPMEPFError(f"unknown device {name!r}: use cpu, cuda or cuda:N") from None
-    if d.type == 'cuda' and not torch.cuda.is_available(): raise DPMEPFError(f"device {name!r} asked for, but this machine has no CUDA GPU: use --device cpu")
-    return name
+__all__ = ['TRAIN_OVERRIDES', 'train_config', 'write_samples', 'preset_of', 'ReleaseConfig', 'release_settings',
+           'settings_encoder', 'prepare_release', 'make_release', 'TrainRunConfig', 'train_run', 'RunConfig', 'run']
 
 # %% ../nbs/09_pipeline.ipynb #4f4ed823
 TRAIN_OVERRIDES = ('steps', 'batch_size', 'lr', 'lr_schedule', 'moving_avg_lr', 'moments', 'class_weights', 'ckpt_every', 'sample_every', 'seed')
@@ -200,42 +190,6 @@ def train_run(cfg:TrainRunConfig) -> tuple|None:
         if world is not None: world.close()
     return G, tcfg
 
-# %% ../nbs/09_pipeline.ipynb #647fd9d9
-@dataclass
-class EvalConfig:
-    "The options of `dp_mepf_eval` (see `dp_mepf.eval.evaluate_run` for what each does)."
-    run:str='run'                 # run folder (release.pt, ckpt.pt, ckpts/)
-    downstream:bool=False         # downstream accuracy: classifiers trained on synthetic, tested on real images
-    fid:bool=False                # FID against the real data
-    n:int|None=None               # synthetic images (default: the released data set's preset)
-    select:str='auto'             # checkpoint: auto, val (private selection) or last
-    models:list|None=None         # classifiers: logreg, mlp, cnn, resnet9 (default: by image type)
-    seeds:int=1                   # classifier seeds 0 … seeds−1
-    root:str|None=None            # folder of the real data (default: the offline copies)
-    real_split:str|None=None      # real split to report on (default: the public split disjoint from the released one)
-    fid_real:int|None=None        # use only this many real images for FID
-    fid_network:str='auto'        # auto, packaged or torch-fidelity
-    weights:str|None=None         # the encoder's weights file, if the release used one
-    release:str|None=None         # the release file (default: RUN/release.pt)
-    device:str|None=None          # cpu, cuda, ... (default: cuda if available)
-
-def evaluate(cfg:EvalConfig, # what to evaluate, and how
-             encoder=None, # the release's encoder, if at hand (default: rebuilt from the release when a checkpoint is to be selected)
-             auto:bool=True, # with neither downstream nor fid, what suits the run
-            ) -> dict:
-    "Evaluate a run folder into RUN/metrics.json; returns the metrics."
-    from dp_mepf.eval import evaluate_run
-    if cfg.seeds < 1: raise DPMEPFError(f"--seeds must be at least 1, got {cfg.seeds}")
-    if cfg.select not in ('auto', 'val', 'last'): raise DPMEPFError(f"--select must be auto, val or last, got {cfg.select!r}")
-    device = resolve_device(cfg.device)
-    r = load_release(cfg.release or cfg.run)
-    n = cfg.n if cfg.n is not None else preset(preset_for(r.data))['samples'] if preset_for(r.data) else None
-    down, fid = cfg.downstream, cfg.fid
-    if auto and not (down or fid): down, fid = r.labelled, not r.labelled
-    if encoder is None and r.val is not None and cfg.select != 'last' and any((Path(cfg.run)/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, cfg.weights)
-    return evaluate_run(cfg.run, down, fid, n, cfg.models, tuple(range(cfg.seeds)), select=cfg.select, root=cfg.root, real_split=cfg.real_split,
-                        fid_real=cfg.fid_real, fid_network=cfg.fid_network, release=cfg.release, encoder=encoder, device=device)
-
 # %% ../nbs/09_pipeline.ipynb #d810bec7
 @dataclass
 class RunConfig:
@@ -286,9 +240,9 @@ def _release_once(cfg:RunConfig, rcfg:ReleaseConfig, settings:dict, resumed:bool
 
 def _evaluate_or_last(cfg:RunConfig, p:dict, enc, device:str) -> tuple:
     "(metrics, checkpoint to sample): the privately selected one; the last one if evaluation fails, with the error in the metrics."
-    ev = EvalConfig(run=cfg.out, downstream=p['labelled'], fid=cfg.fid, n=cfg.n_samples, root=cfg.root, device=device)
+    ev = EvalConfig(run=cfg.out, downstream=p['labelled'], fid=cfg.fid, auto=False, n=cfg.n_samples, root=cfg.root, device=device)
     try:
-        m = evaluate(ev, enc, auto=False)
+        m = evaluate_run(ev, enc)
         return m, Path(m['checkpoint']['checkpoint'])
     except USER_ERRORS as ex:                                                    # the run is not lost: sample the last checkpoint
         print(f"evaluation failed ({type(ex).__name__}: {str(ex).splitlines()[0]}); sampling the last checkpoint", file=sys.stderr)

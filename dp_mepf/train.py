@@ -18,10 +18,10 @@ from .generators import Generator, get_generator, balanced_labels
 from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'preset_plan', 'check_compatible', 'encoder_for',
-           'generator_for', 'Matcher', 'mean_weights', 'fake_embeddings', 'class_weights', 'save_grid', 'lr_at',
-           'RunState', 'feature_fn', 'train_step', 'Checkpointer', 'LossLog', 'train', 'load_checkpoint',
-           'generator_spec', 'load_generator', 'sample']
+__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'preset_plan', 'resolve_device', 'check_compatible',
+           'encoder_for', 'generator_for', 'Matcher', 'mean_weights', 'BatchPhi', 'batch_phis', 'fake_embeddings',
+           'class_weights', 'save_grid', 'lr_at', 'RunState', 'feature_fn', 'train_step', 'Checkpointer', 'LossLog',
+           'train', 'load_checkpoint', 'generator_spec', 'load_generator', 'sample']
 
 # %% ../nbs/05_train.ipynb #557bca61
 @dataclass
@@ -93,6 +93,16 @@ def preset_plan(p:dict, # a preset (or settings with its keys moments, labelled,
     "The release plan a preset describes."
     return ReleasePlan(moments=p['moments'], labelled=p['labelled'], val_noise_scale=p.get('val_noise_scale'), **changes)
 
+# %% ../nbs/05_train.ipynb #6bdc1f7d
+def resolve_device(name:str|None=None, # cpu, cuda, cuda:N, mps, or None
+                  ) -> str:
+    "`name` checked up front, or cuda when a GPU is available, else cpu."
+    if name is None: return 'cuda' if torch.cuda.is_available() else 'cpu'
+    try: d = torch.device(name)
+    except RuntimeError: raise DPMEPFError(f"unknown device {name!r}: use cpu, cuda or cuda:N") from None
+    if d.type == 'cuda' and not torch.cuda.is_available(): raise DPMEPFError(f"device {name!r} asked for, but this machine has no CUDA GPU: use --device cpu")
+    return name
+
 # %% ../nbs/05_train.ipynb #4de0ecb9
 def check_compatible(release:Release, encoder:FeatureEncoder, generator:Generator):
     "Refuse an encoder or generator that does not fit the release."
@@ -163,22 +173,48 @@ def mean_weights(labels, n_classes:int, n:int, device=None) -> torch.Tensor:
     oh = nn.functional.one_hot(labels.to(device), n_classes).float()
     return oh/oh.sum(0).clamp_min(1)
 
-def _phi_dots(feats:list, V:torch.Tensor, moment:int, inv:torch.Tensor) -> torch.Tensor:
-    "⟨v_c, φ_k(x_i)⟩ for every example i and class c (N×C), layer by layer; `inv` = 1/max|f| per example (detached)."
-    P, nsq, o = 0., 0., 0
-    for f in feats:
-        h = f*inv if moment == 1 else (f*inv).square()
-        P, nsq, o = P + h @ V[:, o:o + f.shape[1]].T, nsq + h.square().sum(1), o + f.shape[1]
-    return P/nsq.clamp_min(torch.finfo(P.dtype).tiny).sqrt()[:, None]
+@dataclass
+class BatchPhi:
+    "φ_k of a generated batch, factored as φ_k(x_i) = r_i·(h_1(x_i), …, h_L(x_i)): the N×D concatenation is never formed."
+    h:list              # per layer, N×D_l: (f_l(x_i)/max|f(x_i)|)^k, with gradients
+    r:torch.Tensor      # N: 1/‖h(x_i)‖, with gradients (0 for a zero or non-finite row)
+    ok:torch.Tensor     # N: the row is finite
+
+    def means(self, W:torch.Tensor) -> torch.Tensor:
+        "Wᵀφ_k (C×D) without gradients: W's rows scaled by r, times each layer's h; a non-finite row counts as 0."
+        with torch.no_grad():
+            h = [x.detach() for x in self.h]
+            if h[0].is_cuda or not self.ok.all(): h = [torch.where(self.ok[:, None], x, 0.) for x in h]   # on GPUs always: testing would wait for the GPU
+            Wr = W*self.r.detach()[:, None]
+            return torch.cat([Wr.T @ x for x in h], 1)
+
+    def dots(self, V:torch.Tensor) -> torch.Tensor:
+        "⟨v_c, φ_k(x_i)⟩ for every example i and class c (N×C), with gradients."
+        P, o = 0., 0
+        for x in self.h: P, o = P + x @ V[:, o:o + x.shape[1]].T, o + x.shape[1]
+        return P*self.r[:, None]
+
+def batch_phis(feats:list, # the generated batch's layer outputs, N×D_l each (with gradients)
+               moments:int) -> list:
+    "[φ1] or [φ1, φ2] of a batch as `BatchPhi`s: each layer is scaled and squared once, the norms summed over layers."
+    with torch.no_grad():                                              # φ is scale-invariant: 1/max|f| against overflow may be a constant
+        m = torch.stack([torch.stack(torch.aminmax(f.detach(), dim=1)).abs().amax(0) for f in feats]).amax(0)
+        inv = (1/m.clamp_min(torch.finfo(m.dtype).tiny))[:, None]
+    out, h = [], [f*inv for f in feats]
+    for k in range(moments):
+        if k: h = [x.square() for x in h]                              # (f/max|f|)² from f/max|f|
+        nsq = sum(torch.linalg.vector_norm(x, dim=1).square() for x in h)
+        ok = torch.isfinite(nsq)                                       # |h| ≤ 1 where finite, so nsq ≤ D: only a non-finite row is not finite
+        out.append(BatchPhi(h, torch.where(ok & (nsq > 0), nsq.clamp_min(torch.finfo(nsq.dtype).tiny).rsqrt(), 0.), ok))
+    return out
 
 @patch
-def generator_loss(self:Matcher, feats:list, # the generated batch's layer outputs (with gradients)
+def generator_loss(self:Matcher, phis:list, # the generated batch's φ_k (`batch_phis`, with gradients)
                    W:torch.Tensor, # N×C mean weights (`mean_weights`)
                   ) -> torch.Tensor:
-    "−Σ_c w_c ⟨v_c, (Wᵀφ_k)_c⟩ summed over moments, computed without N×D intermediates (v is a constant here)."
-    inv = (1/torch.stack([f.detach().abs().amax(1) for f in feats]).amax(0).clamp_min(torch.finfo(feats[0].dtype).tiny))[:, None]
-    A = W*self.w[None, :]                                              # φ is scale-invariant: 1/max|f| may be a constant
-    return -sum((A*_phi_dots(feats, v.detach(), k + 1, inv)).sum() for k, v in enumerate(self.v))
+    "−Σ_c w_c ⟨v_c, (Wᵀφ_k)_c⟩ summed over moments (v is a constant here)."
+    A = W*self.w[None, :]
+    return -sum((A*p.dots(v.detach())).sum() for p, v in zip(phis, self.v))
 
 def fake_embeddings(generator:Generator, encoder:FeatureEncoder, z:torch.Tensor, labels, n_classes:int, moments:int) -> list:
     "Per-class mean φ_k of a generated batch (C×D each; C = 1 unconditional)."
@@ -276,11 +312,11 @@ def train_step(st:RunState, # the run (its step advances by one)
               ) -> list:
     "One step of Algorithm 1: an Adam step of v towards target − fake, then one of the generator. Returns the batch MMD² per moment."
     for grp in st.opt.param_groups: grp['lr'] = lr
-    feats = features(z)
-    with torch.no_grad(): fake = phi_sums([f.detach() for f in feats], W, len(st.matcher.targets))
+    phi = batch_phis(features(z), len(st.matcher.targets))
+    fake = [p.means(W) for p in phi]
     if world is not None: world.all_sum(fake)                          # the global batch's per-class means, on every rank
     mmd = st.matcher.update(fake)
-    lg = st.matcher.generator_loss(feats, W)
+    lg = st.matcher.generator_loss(phi, W)
     if world is not None: lg = lg*world.size                           # DDP averages gradients; the loss is a sum over ranks
     st.opt.zero_grad(set_to_none=True); lg.backward(); st.opt.step()
     st.step += 1
