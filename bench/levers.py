@@ -43,6 +43,7 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--lr_schedule', choices=['constant', 'cosine'], default='constant')
     ap.add_argument('--moving_avg_lr', type=float, default=1e-2)
+    ap.add_argument('--beta1', type=float, default=0.5, help='Adam β1 of both optimisers (the generator and the moving average)')
     ap.add_argument('--evals', type=int, nargs='+', default=None, help='steps at which to measure (default: the last)')
     ap.add_argument('--n_syn', type=int, default=10_000, help='synthetic images the MLP trains on')
     ap.add_argument('--seed', type=int, default=0, help='noise, training and classifier seed')
@@ -89,7 +90,7 @@ def main():
         spent[0] += time.perf_counter() - te
         curve.append(dict(point, train_s=round(time.perf_counter() - t0 - spent[0], 1)))
         print(curve[-1], flush=True)
-    cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, moving_avg_lr=a.moving_avg_lr, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
+    cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, moving_avg_lr=a.moving_avg_lr, beta1=a.beta1, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
     train(r, enc, G, cfg, progress=False, callback=measure)
     if a.grid: save_grid(G, Path(a.grid), title=f"{a.data}, ε = {a.eps:g}, step {a.steps}")
     row = dict(vars(a), release_s=round(t_release, 1), D=r.dim, torch=torch.__version__, curve=curve)
