@@ -51,7 +51,8 @@ Glue written here (replacing what cannot be called as it stands):
   called `dp_mepf`).
 - the real embedding the training step matches is their release on 200 random images (not timed).
 """
-import argparse, contextlib, importlib, importlib.machinery, importlib.util, logging, os, resource, subprocess, sys, time, types
+import argparse, contextlib, importlib, importlib.machinery, importlib.util, logging, os, resource, subprocess, sys, types
+from timing import random_batches, timer, bare_vs_release     # shared with bench/release.py: the same images and timing
 
 
 def _stub_missing(names):
@@ -103,16 +104,6 @@ def random_vgg19(enabled=True):
     finally: tvm.vgg19 = orig
 
 
-def random_batches(n, batch_size, size=32, seed=0, device='cpu'):
-    "Random uint8-valued RGB images in [0,1] with random labels in 0..9, made batch by batch from a seed."
-    import torch
-    for i in range(0, n, batch_size):
-        g = torch.Generator().manual_seed(seed*1_000_003 + i)
-        m = min(batch_size, n - i)
-        yield (torch.randint(0, 256, (m, 3, size, size), dtype=torch.uint8, generator=g).float().div_(255).to(device),
-               torch.randint(0, 10, (m,), generator=g).to(device))
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--repo', required=True, help='a checkout of github.com/ParkLabML/DP-MEPF')
@@ -132,8 +123,6 @@ def main():
     import torch
     if a.threads: torch.set_num_threads(a.threads)
     dev = torch.device(a.device)
-    cuda = dev.type == 'cuda'
-    sync = torch.cuda.synchronize if cuda else (lambda: None)
     n_classes = None if a.unlabelled else 10
     moments, size = 'm1_and_m2', 32
     kind = 'unlabelled' if a.unlabelled else 'labelled'
@@ -155,8 +144,7 @@ def main():
         emb.real_means, emb.real_vars = ref.dp_functions.dp_dataset_feature_release(emb, l2_norms, dp_params, moments, n_samples, None)
         return emb
 
-    def timed(f):
-        sync(); t = time.perf_counter(); f(); sync(); return time.perf_counter() - t
+    timed = timer(dev)
 
     if a.part in ('release', 'all'):
         def bare():
@@ -165,15 +153,10 @@ def main():
         def release_pass(): release(random_batches(a.n, a.batch_size, size, device=dev))
         release(random_batches(a.batch_size, a.batch_size, size, seed=1, device=dev))  # warm-up
         for xb, _ in random_batches(a.batch_size, a.batch_size, size, seed=1, device=dev): encoders.load_features(encoders.rescale_batch_input(xb, 'vgg19'))
-        if cuda: torch.cuda.reset_peak_memory_stats()
-        t_bare, t_rel = [], []
-        for _ in range(a.rounds): t_bare.append(timed(bare)); t_rel.append(timed(release_pass))
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
-        gpu = f", peak GPU memory {torch.cuda.max_memory_allocated()/2**20:.0f} MiB" if cuda else ''
+        figures = bare_vs_release(bare, release_pass, a.n, a.rounds, dev)
         print(f"paper's code ({ref.commit}) release pass: VGG19 {size}×{size} (D={D:,}, {'ImageNet' if a.imagenet else 'random'} weights), "
               f"{a.n:,} images, batch {a.batch_size}, {moments}, {kind}, {a.device}, {torch.get_num_threads()} threads, best of {a.rounds}{stub_note}")
-        print(f"bare encoder {a.n/min(t_bare):.1f} images/s; release {a.n/min(t_rel):.1f} images/s "
-              f"({min(t_bare)/min(t_rel):.1%} of the bare encoder); peak RSS {rss:.0f} MiB{gpu}")
+        print(figures)
 
     if a.part in ('train', 'all'):
         emb = release(random_batches(200, a.batch_size, size, seed=2, device=dev))       # the embedding to match (not timed)

@@ -11,8 +11,9 @@ process per size to compare sizes — is what the pass itself needs. The last li
     python bench/release.py --threads 2 --n 20000
     python bench/release.py --threads 2 --n 2000 --unlabelled
 """
-import argparse, resource, time
+import argparse
 import torch
+from timing import random_batches, bare_vs_release     # shared with bench/reference_speed.py
 from dp_mepf.data import ImageData
 from dp_mepf.features import get_encoder
 from dp_mepf.release import feature_sums
@@ -22,12 +23,7 @@ class RandomImages(ImageData):
     def __init__(self, n, size, seed=0):
         self.n, self.shape, self.seed, self.name, self.classes = n, (3, size, size), seed, 'random-cifar', [str(i) for i in range(10)]
     def __len__(self): return self.n
-    def batches(self, batch_size, device=None):
-        for i in range(0, self.n, batch_size):
-            g = torch.Generator().manual_seed(self.seed*1_000_003 + i)
-            m = min(batch_size, self.n - i)
-            yield (torch.randint(0, 256, (m, *self.shape), dtype=torch.uint8, generator=g).float().div_(255).to(device),
-                   torch.randint(0, 10, (m,), generator=g).to(device))
+    def batches(self, batch_size, device=None): return random_batches(self.n, batch_size, self.shape[-1], self.seed, device)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -45,27 +41,17 @@ def main():
     torch.manual_seed(0)
     enc = get_encoder('vgg19', weights=None).to(a.device)
     D = enc.dim((3, a.size, a.size))
-    cuda = a.device.startswith('cuda')
-    sync = torch.cuda.synchronize if cuda else (lambda: None)
 
     @torch.inference_mode()
     def bare():
         for xb, _ in data.batches(a.batch_size, device=a.device): enc.layer_features(xb)
     def release_pass(d=data): feature_sums(d, enc, a.moments, not a.unlabelled, a.batch_size, a.device, progress=False)
-    def timed(f):
-        sync(); t = time.perf_counter(); f(); sync(); return time.perf_counter() - t
 
-    warm = RandomImages(a.batch_size, a.size, seed=1)
-    release_pass(warm); bare()                                        # warm-up (and the numba kernels' first call)
-    if cuda: torch.cuda.reset_peak_memory_stats()
-    t_bare, t_rel = [], []
-    for _ in range(a.rounds): t_bare.append(timed(bare)); t_rel.append(timed(release_pass))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
-    gpu = f", peak GPU memory {torch.cuda.max_memory_allocated()/2**20:.0f} MiB" if cuda else ''
+    release_pass(RandomImages(a.batch_size, a.size, seed=1)); bare()   # warm-up (and the numba kernels' first call)
+    figures = bare_vs_release(bare, release_pass, a.n, a.rounds, a.device)
     print(f"release embedding pass: VGG19 {a.size}×{a.size} (D={D:,}), {a.n:,} images, batch {a.batch_size}, {a.moments} moments, "
           f"{'unlabelled' if a.unlabelled else 'labelled'}, {a.device}, {torch.get_num_threads()} threads, best of {a.rounds}")
-    print(f"bare encoder {a.n/min(t_bare):.1f} images/s; release {a.n/min(t_rel):.1f} images/s "
-          f"({min(t_bare)/min(t_rel):.1%} of the bare encoder); peak RSS {rss:.0f} MiB{gpu}")
+    print(figures)
 
 if __name__ == '__main__':
     main()

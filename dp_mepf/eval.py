@@ -354,7 +354,7 @@ _fid = fid    # inside `evaluate_run` the switch `fid` hides the function
 
 @dataclass
 class EvalConfig:
-    "What `evaluate_run` measures on a run folder, on which checkpoint, against which real images (the options of `dp_mepf_eval`)."
+    "What `evaluate_run` measures on a run folder, on which checkpoint, against which real images (every field but `auto` is an option of `dp_mepf_eval`)."
     run:str='run'                 # run folder (release.pt, ckpt.pt, ckpts/)
     downstream:bool=False         # downstream accuracy: classifiers trained on synthetic, tested on real images (labelled runs)
     fid:bool=False                # FID against the real data (slow on a CPU: about 0.1 s per image)
