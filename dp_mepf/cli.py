@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #995f74b0
 from __future__ import annotations
-import json, sys
+import argparse, dataclasses, json, sys, typing
 from pathlib import Path
 from fastcore.script import anno_parser
 from .privacy import ReleasePlan, check_budget
@@ -45,14 +45,29 @@ def _main(prog:str, body, a):
                   + (", or --device cpu" if 'cuda' in type(ex).__name__.lower() or 'CUDA' in str(ex) else ''), file=sys.stderr)
             raise SystemExit(3) from None
 
-def _config(cls, a, **changes):
-    "The configuration dataclass `cls` from parsed arguments `a` (the fields that are options; the others keep their defaults), with `changes`."
-    from dataclasses import fields
-    return cls(**{**{f.name: getattr(a, f.name) for f in fields(cls) if hasattr(a, f.name)}, **changes})
+def _config(cls, a):
+    "The configuration dataclass `cls` from parsed arguments `a` (the fields that are options; the others keep their defaults)."
+    return cls(**{f.name: getattr(a, f.name) for f in dataclasses.fields(cls) if hasattr(a, f.name)})
 
-def _parse(spec, prog, argv):
-    "Parse `argv` with the docments of `spec` (`--a-b` is `--a_b`); argparse errors become one-line `CLIError`s."
-    p = anno_parser(spec, prog=prog)
+def _comma_list(s:str) -> list: return [x.strip() for x in s.split(',') if x.strip()]
+
+def _options(cls, prog:str, doc:str, skip=()) -> argparse.ArgumentParser:
+    "A parser whose options are the fields of dataclass `cls`: the field's comment is the help, a list is comma-separated, a flag is a bool."
+    from fastcore.docments import docments
+    p = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=40, width=120))
+    types = typing.get_type_hints(cls)
+    for k, v in docments(cls, full=True, returns=False).items():
+        if k in skip: continue
+        t = next((a for a in typing.get_args(types[k]) if a is not type(None)), types[k])   # X|None → X
+        h = (v.docment or '') + ('' if v.default is None or t is bool else f' (default: {v.default})')
+        if t is bool and v.default is not False: raise TypeError(f"{cls.__name__}.{k}: a flag's default must be False (or skip it)")
+        if t is bool: p.add_argument(f'--{k}', action='store_true', help=h)
+        else: p.add_argument(f'--{k}', type=_comma_list if t is list else t, default=v.default, help=h)
+    return p
+
+def _parse(spec, prog, argv, doc:str|None=None, skip=()):
+    "Parse `argv` with the options of `spec` — a configuration dataclass (see `_options`) or a function's docments — (`--a-b` is `--a_b`); argparse errors become one-line `CLIError`s."
+    p = _options(spec, prog, doc, skip) if dataclasses.is_dataclass(spec) else anno_parser(spec, prog=prog)
     def error(msg): raise CLIError(prog, f"{msg} (see {prog} --help)")
     p.error = error
     def spelled(x):
@@ -115,40 +130,9 @@ def dp_mepf_sigma(argv:list|None=None, # arguments (default: the command line)
     return _main('dp_mepf_sigma', _sigma, _parse(_sigma_spec, 'dp_mepf_sigma', argv))
 
 # %% ../nbs/10_cli.ipynb #995f1176
-def _release_spec(data:str='digits', # data set: digits, mnist, fmnist, cifar10, celeba32, celeba64, folder
-                  preset:str=None, # settings to start from (default: the data set's own, e.g. mnist for mnist; a folder has none)
-                  root:str=None, # data folder (default: the offline copies, if any)
-                  split:str=None, # split (default: the data set's training data; CelebA: all images)
-                  size:int=None, # resize the images to size×size (default: the preset's)
-                  mode:str=None, # folder: colour mode RGB (the default) or L (grey); every image is converted to it
-                  classes:str=None, # folder: comma-separated class names (default: the sorted sub-folder names, empty ones included)
-                  encoder:str=None, # public encoder (see dp_mepf.features.encoder_names; default: the preset's, else efficientnet_lite0, which works offline)
-                  weights:str='imagenet', # encoder weights: imagenet, a state-dict file, or random (tests only)
-                  layers:str=None, # comma-separated layer names (default: the encoder's standard list)
-                  relu:bool=False, # VGG: features after the ReLU
-                  pool:int=None, # average-pool each layer's map to at most pool×pool (default: the preset's, with its encoder)
-                  enc_size:int=None, # resize images to this size inside the encoder (default: the preset's, with its encoder)
-                  eps:float=None, # target ε > 0 (required: the one setting no preset makes for you)
-                  delta:float=None, # target δ, below 1/n (default: the preset's, else 1e-6)
-                  labelled:bool=False, # per-class embeddings and noisy class counts (default: the preset's, else whether the data have classes)
-                  unlabelled:bool=False, # one embedding of all images, no labels
-                  moments:int=None, # 1: φ1; 2: φ1 and φ2 (default: the preset's, else 1)
-                  val_noise_scale:float=None, # relative noise scale of a validation copy of the φ1 sums for private checkpoint selection (default: the preset's, 10; 0: none)
-                  relation:str='replace-one', # neighbouring relation: replace-one or add-remove
-                  batch_size:int=100, # images per batch
-                  device:str=None, # cpu, cuda, cuda:1, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
-                  bf16:bool=False, # run the encoder under bfloat16 autocast (faster on GPUs; φ is still summed exactly)
-                  noise_seed:int=None, # seed of the noise (makes the release reproducible, hence attackable: tests only)
-                  force:bool=False, # allow δ ≥ 1/n (with a warning)
-                  allow_large_eps:bool=False, # allow ε above 50, where the guarantee is vacuous (with a warning)
-                  out:str='run', # output folder
-                  overwrite:bool=False, # replace a release already in OUT (a new release: its privacy cost adds up)
-                 ):
-    "Release the noisy mean embedding of a private data set under (ε, δ)-DP."
-
 def _release(a):
     from dp_mepf.pipeline import ReleaseConfig, make_release
-    done = make_release(_config(ReleaseConfig, a, classes=a.classes.split(',') if a.classes else None, layers=a.layers.split(',') if a.layers else None))
+    done = make_release(_config(ReleaseConfig, a))
     if done is None: return 0                     # another process of a torchrun job: rank 0 writes and reports
     r, path = done
     print(f"{r}\nwrote {path} and {path.with_name('certificate.json')}")
@@ -157,23 +141,10 @@ def _release(a):
 def dp_mepf_release(argv:list|None=None, # arguments (default: the command line)
                    ):
     "Console script: one private release, written to OUT/release.pt and OUT/certificate.json."
-    return _main('dp_mepf_release', _release, _parse(_release_spec, 'dp_mepf_release', argv))
+    from dp_mepf.pipeline import ReleaseConfig       # (here, not above: dp_mepf_sigma starts without torch)
+    return _main('dp_mepf_release', _release, _parse(ReleaseConfig, 'dp_mepf_release', argv, 'Release the noisy mean embedding of a private data set under (ε, δ)-DP.'))
 
 # %% ../nbs/10_cli.ipynb #f4b00f9c
-def _train_spec(release:str='run/release.pt', # the release to train from
-                preset:str=None, # settings: quickstart, mnist, fmnist, mnist_paper, fmnist_paper, cifar10, cifar10_unlabelled, celeba32, celeba64 (default: the released data set's, else quickstart)
-                out:str='run', # run folder (checkpoints, log.csv, grids/)
-                weights:str=None, # encoder weights file, if the release used one
-                generator:str=None, # override the preset's generator: resnet or convcond
-                steps:int=None, batch_size:int=None, lr:float=None, lr_schedule:str=None, moving_avg_lr:float=None, moments:int=None,
-                class_weights:str=None, ckpt_every:int=None, sample_every:int=None, seed:int=None, # override preset fields
-                device:str=None, # cpu, cuda, ... (default: cuda if available; under torchrun, cuda is the rank's GPU)
-                bf16:str='auto', # encoder under bfloat16 autocast: auto (on CUDA), on, off
-                compile:str='auto', # torch.compile the feature computation: auto (on CUDA), on, off, or a backend name
-                fresh:bool=False, # start over instead of resuming from OUT/ckpt.pt
-               ):
-    "Train a generator on a release (post-processing: no privacy cost)."
-
 def _train(a):
     from dp_mepf.pipeline import TrainRunConfig, train_run
     done = train_run(_config(TrainRunConfig, a))
@@ -184,7 +155,8 @@ def _train(a):
 
 def dp_mepf_train(argv:list|None=None):
     "Console script: train a generator from a release file."
-    return _main('dp_mepf_train', _train, _parse(_train_spec, 'dp_mepf_train', argv))
+    from dp_mepf.pipeline import TrainRunConfig
+    return _main('dp_mepf_train', _train, _parse(TrainRunConfig, 'dp_mepf_train', argv, 'Train a generator on a release (post-processing: no privacy cost).'))
 
 # %% ../nbs/10_cli.ipynb #0f937526
 def _sample_spec(ckpt:str='run/ckpt.pt', # checkpoint (or its run folder)
@@ -209,24 +181,6 @@ def dp_mepf_sample(argv:list|None=None):
     return _main('dp_mepf_sample', _sample, _parse(_sample_spec, 'dp_mepf_sample', argv))
 
 # %% ../nbs/10_cli.ipynb #d2b3f0f2
-def _eval_spec(run:str='run', # run folder (release.pt, ckpt.pt, ckpts/)
-               downstream:bool=False, # downstream accuracy: classifiers trained on synthetic, tested on real images
-               fid:bool=False, # FID against the real data (slow on a CPU: about 0.1 s per image)
-               n:int=None, # synthetic images (default: the released data set's preset: 10,000 digits, 20,000 MNIST or Fashion-MNIST, 50,000 colour)
-               select:str='auto', # checkpoint: auto, val (private selection) or last
-               models:str=None, # comma-separated classifiers: logreg, mlp, cnn, resnet9 (default: by image type)
-               seeds:int=1, # classifier seeds 0 … seeds−1 (mean and spread)
-               val_n:int=200, # generated images per class to score each kept checkpoint with (private selection)
-               root:str=None, # folder of the real data (default: the offline copies)
-               real_split:str=None, # real split to report on (default: the public split disjoint from the released one; any other is marked non-private)
-               fid_real:int=None, # use only this many real images for FID
-               fid_network:str='auto', # FID network: auto (torch-fidelity's weights if downloaded, else the packaged file), packaged, torch-fidelity
-               weights:str=None, # the encoder's weights file, if the release used one (for selection)
-               release:str=None, # the release file (default: RUN/release.pt)
-               device:str=None, # cpu, cuda, ... (default: cuda if available)
-              ):
-    "Evaluate a trained run: checkpoint selection, downstream accuracy and/or FID into RUN/metrics.json."
-
 def _eval_summary(m) -> str:
     if 'error' in m: return f"evaluation failed: {m['error'].splitlines()[0]}"
     c = m['checkpoint']
@@ -240,38 +194,20 @@ def _eval_summary(m) -> str:
 def _eval(a):
     from dp_mepf.eval import EvalConfig, evaluate_run
     _one_process('dp_mepf_eval')
-    m = evaluate_run(_config(EvalConfig, a, models=[x.strip() for x in a.models.split(',') if x.strip()] if a.models else None))
+    m = evaluate_run(_config(EvalConfig, a))
     print(_eval_summary(m) + f"\nwrote {Path(a.run)/'metrics.json'}")
     return 0
 
 def dp_mepf_eval(argv:list|None=None):
     "Console script: evaluate a run folder into RUN/metrics.json."
-    return _main('dp_mepf_eval', _eval, _parse(_eval_spec, 'dp_mepf_eval', argv))
+    from dp_mepf.eval import EvalConfig
+    return _main('dp_mepf_eval', _eval, _parse(EvalConfig, 'dp_mepf_eval', argv, 'Evaluate a trained run: checkpoint selection, downstream accuracy and/or FID into RUN/metrics.json.', skip=['auto']))
 
 # %% ../nbs/10_cli.ipynb #87a75f42
-def _run_spec(preset:str='quickstart', # quickstart, mnist, fmnist, mnist_paper, fmnist_paper, cifar10, cifar10_unlabelled, celeba32, celeba64
-              out:str='runs/quickstart', # run folder
-              root:str=None, # data folder (default: the offline copies, if any)
-              eps:float=None, delta:float=None, # override the preset's privacy target
-              encoder:str=None, weights:str='imagenet', # public encoder (a name or a saved network file) and its weights (imagenet, a file, or random)
-              layers:str=None, # comma-separated layer names to take features from (default: the encoder's standard list)
-              steps:int=None, batch_size:int=None, lr:float=None, lr_schedule:str=None, moving_avg_lr:float=None, seed:int=None, # training overrides (lr_schedule: constant or cosine)
-              ckpt_every:int=None, sample_every:int=None, # steps between checkpoints and between sample grids
-              n_samples:int=None, # synthetic images to draw at the end and to evaluate (default: the preset's, 10,000 for the quick start)
-              fid:bool=False, # also compute FID in the evaluation (slow on a CPU)
-              no_eval:bool=False, # skip the evaluation (checkpoint selection and metrics.json)
-              device:str=None, # cpu, cuda, ... (default: cuda if available)
-              noise_seed:int=None, # seed of the release's noise (makes it reproducible, hence attackable: tests only)
-              force:bool=False, # allow δ ≥ 1/n (with a warning)
-              allow_large_eps:bool=False, # allow ε above 50, where the guarantee is vacuous (with a warning)
-              overwrite:bool=False, # start over in a folder that holds an earlier run (a new release: its privacy cost adds up)
-             ):
-    "Run DP-MEPF end to end: private release, generator training, sampling."
-
 def _run(a):
     from dp_mepf.pipeline import RunConfig, run
     _one_process('dp_mepf_run')
-    s = run(_config(RunConfig, a, layers=a.layers.split(',') if a.layers else None))
+    s = run(_config(RunConfig, a))
     c = s['certificate']
     print(('already complete (--overwrite to start over)' if s.get('already_complete') else f"done in {s['times']['total_s']:.0f} s")
           + f": ε = {c['epsilon']:.4g} at δ = {c['delta']:g} ({c['neighbouring']})\n"
@@ -281,4 +217,5 @@ def _run(a):
 
 def dp_mepf_run(argv:list|None=None):
     "Console script: the whole private pipeline; with no arguments, the quick start on built-in data."
-    return _main('dp_mepf_run', _run, _parse(_run_spec, 'dp_mepf_run', argv))
+    from dp_mepf.pipeline import RunConfig
+    return _main('dp_mepf_run', _run, _parse(RunConfig, 'dp_mepf_run', argv, 'Run DP-MEPF end to end: private release, generator training, sampling.'))

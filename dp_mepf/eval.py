@@ -361,7 +361,7 @@ class EvalConfig:
     auto:bool=True                # with neither downstream nor fid: what suits the run (accuracy if labelled, else FID)
     n:int|None=None               # synthetic images (default: the released data set's preset; else 60,000 grey, 50,000 colour)
     select:str='auto'             # checkpoint: auto, val (private selection) or last
-    models:list|None=None         # classifiers: logreg, mlp, cnn, resnet9 (default: logreg, mlp, cnn for grey; resnet9 for colour)
+    models:list|None=None         # comma-separated classifiers: logreg, mlp, cnn, resnet9 (default: logreg, mlp, cnn for grey; resnet9 for colour)
     seeds:int=1                   # classifier seeds 0 … seeds−1
     val_n:int=200                 # generated images per class to score each checkpoint with (private selection)
     root:str|None=None            # folder of the real data (default: the offline copies)

@@ -74,27 +74,27 @@ class ReleaseConfig:
     root:str|None=None            # data folder (default: the offline copies, if any)
     split:str|None=None           # split (default: the data set's training data; CelebA: all images)
     size:int|None=None            # resize the images to size×size (default: the preset's)
-    mode:str|None=None            # folder: colour mode RGB (the default) or L (grey)
-    classes:list|None=None        # folder: class names (default: the sorted sub-folder names, empty ones included)
-    encoder:str|None=None         # public encoder (default: the preset's, else efficientnet_lite0)
+    mode:str|None=None            # folder: colour mode RGB (the default) or L (grey); every image is converted to it
+    classes:list|None=None        # folder: comma-separated class names (default: the sorted sub-folder names, empty ones included)
+    encoder:str|None=None         # public encoder (see dp_mepf.features.encoder_names; default: the preset's, else efficientnet_lite0, which works offline)
     weights:str='imagenet'        # encoder weights: imagenet, a state-dict file, or random (tests only)
-    layers:list|None=None         # layer names (default: the preset's with its encoder, else the encoder's standard list)
+    layers:list|None=None         # comma-separated layer names (default: the preset's with its encoder, else the encoder's standard list)
     relu:bool=False               # VGG: features after the ReLU (non-negative: φ1's sensitivity is √2)
     pool:int|None=None            # average-pool each layer's map to at most pool×pool (default: the preset's, with its encoder)
     enc_size:int|None=None        # resize images to this size inside the encoder (default: the preset's, with its encoder)
-    eps:float|None=None           # target ε > 0 (required)
+    eps:float|None=None           # target ε > 0 (required: the one setting no preset makes for you)
     delta:float|None=None         # target δ, below 1/n (default: the preset's, else 1e-6)
     labelled:bool=False           # per-class embeddings and noisy class counts (default: the preset's, else whether the data have classes)
     unlabelled:bool=False         # one embedding of all images, no labels
     moments:int|None=None         # 1: φ1; 2: φ1 and φ2 (default: the preset's, else 1)
-    val_noise_scale:float|None=None  # relative noise scale of a validation copy of the φ1 sums (default: the preset's; 0: none)
+    val_noise_scale:float|None=None  # relative noise scale of a validation copy of the φ1 sums for private checkpoint selection (default: the preset's; 0: none)
     relation:str='replace-one'    # neighbouring relation: replace-one or add-remove
     batch_size:int=100            # images per batch
-    device:str|None=None          # cpu, cuda, ... (default: cuda if available; under torchrun, the rank's GPU)
-    bf16:bool=False               # run the encoder under bfloat16 autocast
-    noise_seed:int|None=None      # seed of the noise (tests only)
+    device:str|None=None          # cpu, cuda, cuda:1, ... (default: cuda if available; under torchrun, the rank's GPU)
+    bf16:bool=False               # run the encoder under bfloat16 autocast (faster on GPUs; φ is still summed exactly)
+    noise_seed:int|None=None      # seed of the noise (makes the release reproducible, hence attackable: tests only)
     force:bool=False              # allow δ ≥ 1/n (with a warning)
-    allow_large_eps:bool=False    # allow ε above 50 (with a warning)
+    allow_large_eps:bool=False    # allow ε above 50, where the guarantee is vacuous (with a warning)
     out:str='run'                 # output folder
     overwrite:bool=False          # replace a release already in OUT (a new release: its privacy cost adds up)
 
@@ -162,12 +162,20 @@ def make_release(cfg:ReleaseConfig) -> tuple|None:
 class TrainRunConfig:
     "The options of `dp_mepf_train`."
     release:str='run/release.pt'  # the release to train from
-    preset:str|None=None          # settings (default: the released data set's, else quickstart)
+    preset:str|None=None          # settings: quickstart, mnist, fmnist, mnist_paper, fmnist_paper, cifar10, cifar10_unlabelled, celeba32, celeba64 (default: the released data set's, else quickstart)
     out:str='run'                 # run folder (checkpoints, log.csv, grids/)
     weights:str|None=None         # encoder weights file, if the release used one
     generator:str|None=None       # override the preset's generator: resnet or convcond
-    steps:int|None=None; batch_size:int|None=None; lr:float|None=None; lr_schedule:str|None=None; moving_avg_lr:float|None=None
-    moments:int|None=None; class_weights:str|None=None; ckpt_every:int|None=None; sample_every:int|None=None; seed:int|None=None   # preset overrides
+    steps:int|None=None           # generator steps (default, as for every field down to seed: the preset's)
+    batch_size:int|None=None      # generated images per step
+    lr:float|None=None            # the generator's learning rate
+    lr_schedule:str|None=None     # constant or cosine
+    moving_avg_lr:float|None=None # learning rate of the moving average of the embedding gap
+    moments:int|None=None         # match φ1 only (1) or φ1 and φ2 (2; the release must hold both)
+    class_weights:str|None=None   # counts (the released class proportions) or uniform
+    ckpt_every:int|None=None      # steps between checkpoints
+    sample_every:int|None=None    # steps between sample grids
+    seed:int|None=None            # training seed
     device:str|None=None          # cpu, cuda, ... (default: cuda if available; under torchrun, the rank's GPU)
     bf16:str='auto'               # encoder under bfloat16 autocast: auto (on CUDA), on, off
     compile:str='auto'            # torch.compile the feature computation: auto (on CUDA), on, off, or a backend name
@@ -201,9 +209,15 @@ class RunConfig:
     delta:float|None=None         # target δ (default: the preset's)
     encoder:str|None=None         # public encoder: a name or a saved network file (default: the preset's)
     weights:str='imagenet'        # encoder weights: imagenet, a file, or random (tests only)
-    layers:list|None=None         # layer names to take features from (default: the preset's with its encoder, else the encoder's standard list)
-    steps:int|None=None; batch_size:int|None=None; lr:float|None=None; lr_schedule:str|None=None   # training overrides
-    moving_avg_lr:float|None=None; seed:int|None=None; ckpt_every:int|None=None; sample_every:int|None=None
+    layers:list|None=None         # comma-separated layer names to take features from (default: the preset's with its encoder, else the encoder's standard list)
+    steps:int|None=None           # generator steps (default, as for every field down to sample_every: the preset's)
+    batch_size:int|None=None      # generated images per step
+    lr:float|None=None            # the generator's learning rate
+    lr_schedule:str|None=None     # constant or cosine
+    moving_avg_lr:float|None=None # learning rate of the moving average of the embedding gap
+    seed:int|None=None            # training seed
+    ckpt_every:int|None=None      # steps between checkpoints
+    sample_every:int|None=None    # steps between sample grids
     n_samples:int|None=None       # synthetic images to draw at the end and to evaluate (default: the preset's)
     fid:bool=False                # also compute FID in the evaluation (slow on a CPU)
     no_eval:bool=False            # skip the evaluation (checkpoint selection and metrics.json)
