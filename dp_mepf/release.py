@@ -28,6 +28,8 @@ SHRINK = 1 - 2**-10   # every φ is scaled by this first: room for the rounding 
 _MAX_D = 2**24        # the rounding bound below assumes at most 16.7 million features
 _CHUNK = 1024         # float32 partial sums of squares run over at most 1,024 features
 _RUN = 511            # int32 partial sums run over at most 511 rows: 511 × 2^22 < 2^31
+_BLOCK = 2048         # the CPU kernel adds columns in blocks of 2,048 (the block's rows and sums stay in the L1 cache)
+_M = np.float32(1.5*2**23)   # (x + _M) - _M rounds a float32 |x| < 2^22 to the nearest integer (ties to even), as _MAGIC does
 
 @functools.cache
 def _kernels():
@@ -39,32 +41,43 @@ def _kernels():
         for i in nb.prange(n1.shape[0]):
             t1 = 0.; t2 = 0.
             for k in range(len(fs)):
-                f = fs[k]
-                for j0 in range(0, f.shape[1], _CHUNK):
-                    s1 = np.float32(0.); s2 = np.float32(0.)
-                    for j in range(j0, min(f.shape[1], j0 + _CHUNK)):
-                        v2 = f[i, j]*f[i, j]; s1 += v2; s2 += v2*v2
-                    t1 += s1; t2 += s2
+                r = fs[k][i]
+                for j0 in range(0, r.shape[0], _CHUNK):
+                    j1 = min(r.shape[0], j0 + _CHUNK); jm = j0 + (j1 - j0)//4*4
+                    a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = np.float32(0.)   # four chains: the loads are not kept waiting
+                    for j in range(j0, jm, 4):
+                        v0, v1, v2, v3 = r[j]*r[j], r[j+1]*r[j+1], r[j+2]*r[j+2], r[j+3]*r[j+3]
+                        a0 += v0; a1 += v1; a2 += v2; a3 += v3; b0 += v0*v0; b1 += v1*v1; b2 += v2*v2; b3 += v3*v3
+                    for j in range(jm, j1):
+                        v0 = r[j]*r[j]; a0 += v0; b0 += v0*v0
+                    t1 += (a0 + a1) + (a2 + a3); t2 += (b0 + b1) + (b2 + b3)
             n1[i] += t1; n2[i] += t2
     @nb.njit(parallel=True, cache=True)
     def sums(fs, offs, layer, col, c1, c2, starts, acc1, acc2, moments):   # acc[c, j] += Σ_{class c} round(f·c1) (and round((f·c2)²))
-        for b in nb.prange(layer.shape[0]):               # a block: 512 columns of one layer
-            k = layer[b]; f = fs[k]; off = offs[k]; j0 = col[b]
-            j1 = min(f.shape[1], j0 + 512)
-            t1 = np.zeros(j1 - j0, np.int32); t2 = np.zeros(j1 - j0, np.int32)
+        for b in nb.prange(layer.shape[0]):               # a block: _BLOCK columns of one layer
+            k = layer[b]; f = fs[k]; off = offs[k] + col[b]; j0 = col[b]
+            w = min(f.shape[1], j0 + _BLOCK) - j0
+            t1 = np.zeros(w, np.int32); t2 = np.zeros(w, np.int32)
             for c in range(starts.shape[0] - 1):
                 for a in range(starts[c], starts[c + 1], _RUN):
                     t1[:] = 0; t2[:] = 0
-                    for i in range(a, min(starts[c + 1], a + _RUN)):
-                        k1, k2 = c1[i], c2[i]
-                        for j in range(j0, j1):
-                            t1[j - j0] += np.int32(np.rint(f[i, j]*k1))
-                            if moments == 2:
-                                w = f[i, j]*k2
-                                t2[j - j0] += np.int32(np.rint(w*w))
-                    for j in range(j0, j1):
-                        acc1[c, off + j] += t1[j - j0]
-                        if moments == 2: acc2[c, off + j] += t2[j - j0]
+                    e = min(starts[c + 1], a + _RUN); i = a
+                    while i < e:                              # two rows at a time (one when one is left)
+                        i2 = i + 1 if i + 1 < e else i; h = np.float32(1 if i2 > i else 0)
+                        r, s = f[i, j0:j0 + w], f[i2, j0:j0 + w]
+                        k1, l1 = c1[i], c1[i2]*h
+                        if moments == 1:
+                            for j in range(w): t1[j] += np.int32((r[j]*k1 + _M) - _M) + np.int32((s[j]*l1 + _M) - _M)
+                        else:                                # both moments from one read of the two rows
+                            k2, l2 = c2[i], c2[i2]*h
+                            for j in range(w):
+                                x, y = r[j], s[j]; u, v = x*k2, y*l2
+                                t1[j] += np.int32((x*k1 + _M) - _M) + np.int32((y*l1 + _M) - _M)
+                                t2[j] += np.int32((u*u + _M) - _M) + np.int32((v*v + _M) - _M)
+                        i += 2
+                    for j in range(w): acc1[c, off + j] += t1[j]
+                    if moments == 2:
+                        for j in range(w): acc2[c, off + j] += t2[j]
     return norms, sums
 
 _LAUNCH = threading.Lock()   # numba's fork-safe thread pool takes one launch at a time
@@ -127,7 +140,7 @@ def fixed_point_sums(feats:list, # the hooked layers' outputs, N×D_l each, rows
     if _use_numba(feats[0]):
         dims = [f.shape[1] for f in feats]
         offs = np.cumsum([0, *dims[:-1]]).astype(np.int64)
-        blocks = np.array([(k, j) for k, d in enumerate(dims) for j in range(0, d, 512)], dtype=np.int64).T.copy()
+        blocks = np.array([(k, j) for k, d in enumerate(dims) for j in range(0, d, _BLOCK)], dtype=np.int64).T.copy()
         _launch(1, feats, offs, *blocks, c1.numpy(), c2.numpy(), np.asarray(starts, dtype=np.int64), acc[0].numpy(), acc[-1].numpy(), moments)
         return acc
     off, buf = 0, torch.empty(N*max(f.shape[1] for f in feats), device=dev)
