@@ -22,14 +22,14 @@ __all__ = ['FRAC_BITS', 'SHRINK', 'fixed_point_sums', 'feature_sums', 'add_noise
 
 # %% ../nbs/03_release.ipynb #1d0d1093
 _NUMBA = importlib.util.find_spec("numba") is not None   # the fused CPU kernels; torch operations otherwise
-_MAGIC, _MAGIC_BITS = torch.tensor(1.5*2**23), 0x4B400000   # float32 1.5·2^23 + k (|k| < 2^22) has the bits 0x4B400000 + k
+_M = np.float32(1.5*2**23)   # float32 1.5·2^23 + x (|x| < 2^22) is x rounded to an integer (ties to even), plus 1.5·2^23 ...
+_MAGIC, _MAGIC_BITS = torch.tensor(_M), 0x4B400000            # ... and its bits are 0x4B400000 + that integer
 FRAC_BITS = 22        # φ is summed in fixed point: whole multiples of 2^-22
 SHRINK = 1 - 2**-10   # every φ is scaled by this first: room for the rounding of its norm and of the grid
 _MAX_D = 2**24        # the rounding bound below assumes at most 16.7 million features
 _CHUNK = 1024         # float32 partial sums of squares run over at most 1,024 features
 _RUN = 511            # int32 partial sums run over at most 511 rows: 511 × 2^22 < 2^31
 _BLOCK = 2048         # the CPU kernel adds columns in blocks of 2,048 (the block's rows and sums stay in the L1 cache)
-_M = np.float32(1.5*2**23)   # (x + _M) - _M rounds a float32 |x| < 2^22 to the nearest integer (ties to even), as _MAGIC does
 
 @functools.cache
 def _kernels():
@@ -44,7 +44,7 @@ def _kernels():
                 r = fs[k][i]
                 for j0 in range(0, r.shape[0], _CHUNK):
                     j1 = min(r.shape[0], j0 + _CHUNK); jm = j0 + (j1 - j0)//4*4
-                    a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = np.float32(0.)   # four chains: the loads are not kept waiting
+                    a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = np.float32(0.)   # four independent chains: one would wait on every addition
                     for j in range(j0, jm, 4):
                         v0, v1, v2, v3 = r[j]*r[j], r[j+1]*r[j+1], r[j+2]*r[j+2], r[j+3]*r[j+3]
                         a0 += v0; a1 += v1; a2 += v2; a3 += v3; b0 += v0*v0; b1 += v1*v1; b2 += v2*v2; b3 += v3*v3
@@ -133,10 +133,11 @@ def fixed_point_sums(feats:list, # the hooked layers' outputs, N×D_l each, rows
     if D > _MAX_D: raise DPMEPFError(f"D = {D:,} features: the fixed-point sums support at most {_MAX_D:,}; pool the feature maps (pool=...)")
     if acc is None: acc = [torch.zeros(len(starts) - 1, D, dtype=torch.int64, device=dev) for _ in range(moments)]
     feats, n1, n2 = _tame(feats, *_norms(feats, moments), moments)
-    def scale(n):                                                      # (numpy on the CPU: no thread pool wakes up for N numbers)
+    def scale(n, root=False):                                          # (numpy on the CPU: no thread pool wakes up for N numbers)
         n = n.cpu().numpy()
-        with np.errstate(divide='ignore'): return torch.from_numpy(np.where(n > 0, 2.**FRAC_BITS*SHRINK/np.sqrt(n), 0.)).to(dev)
-    c1, c2 = scale(n1).float(), scale(n2).sqrt().float()               # round(f·c1) = 2^22·SHRINK·φ1, round((f·c2)²) = … φ2
+        with np.errstate(divide='ignore'): c = np.where(n > 0, 2.**FRAC_BITS*SHRINK/np.sqrt(n), 0.)
+        return torch.from_numpy(np.sqrt(c) if root else c).float().to(dev)
+    c1, c2 = scale(n1), scale(n2, root=True)                           # round(f·c1) = 2^22·SHRINK·φ1, round((f·c2)²) = … φ2
     if _use_numba(feats[0]):
         dims = [f.shape[1] for f in feats]
         offs = np.cumsum([0, *dims[:-1]]).astype(np.int64)
