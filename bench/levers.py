@@ -12,6 +12,8 @@ seconds). Compare recipes that differ in one setting, measured back to back with
     python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 4000 --evals 1000 2000 3000 4000 --ema 0.999
     python bench/levers.py --data mnist --encoder my_encoder.pt --layers 2,6,10 --steps 1200     # a saved public network
     python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --evals 1200 2000 3000 --rff 2000 --rff_bw 0.5
+    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --generators 3   # three generators, one release
+    python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --mixture 2      # two, trained as one
     python bench/digits_encoder.py --out digits_cnn.pt && python bench/levers.py --data mnist --encoder digits_cnn.pt --layers p1,p2,p3 --moments 2 --lr_schedule cosine --moving_avg_lr 3e-3 --steps 3000
 """
 import argparse, copy, json, math, sys, time
@@ -51,6 +53,18 @@ def with_rff(enc, public, m:int, share:float, bw:float, seed:int=123):
     return WithRFF(enc.net, enc.layers, name=f'{enc.name}+rff{m}', weights=enc.weights, pool=enc.pool, size=enc.size,
                    mean=enc.mean.flatten().tolist(), std=enc.std.flatten().tolist(), nonneg=enc.nonneg)
 
+def mixture(members):
+    "One generator whose row i comes from member i mod k: trained as one, by one loss on the mixture's batch."
+    from dp_mepf.generators import Generator
+    class Mixture(Generator):
+        def __init__(self):
+            m = members[0]; super().__init__(m.z_dim, m.n_classes, m.out_shape); self.members = torch.nn.ModuleList(members)
+        def forward(self, z):
+            k, idx = len(self.members), torch.arange(len(z), device=z.device)
+            parts = [m(z[j::k]) for j, m in enumerate(self.members)]
+            return torch.cat(parts)[torch.argsort(torch.cat([idx[j::k] for j in range(k)]))]
+    return Mixture()
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--data', choices=['mnist', 'fmnist'], default='mnist')
@@ -77,6 +91,8 @@ def main():
     ap.add_argument('--rff_share', type=float, default=0.25, help="the share of the squared norm the random Fourier features carry on public digits")
     ap.add_argument('--rff_bw', type=float, default=1., help="the Gaussian kernel's width, in median distances between public digits")
     ap.add_argument('--ema', type=float, default=None, help='also score an exponential moving average of the generator weights with this decay (e.g. 0.999)')
+    ap.add_argument('--generators', type=int, default=1, help='train this many generators from the one release (seeds SEED, SEED+100, ...) and also score the MLP on N_SYN images drawn equally from all of them')
+    ap.add_argument('--mixture', type=int, default=1, help='one generator made of this many ConvCondGens, trained together (row i of a batch comes from member i mod MIXTURE)')
     ap.add_argument('--grid', default=None, help='save a sample grid (PNG) of the last generator here')
     ap.add_argument('--out', default='bench/results/levers.jsonl')
     a = ap.parse_args()
@@ -99,10 +115,15 @@ def main():
     r = release(data, enc, a.eps, 1e-5, ReleasePlan(moments=a.moments, labelled=True), progress=False, seed=a.seed, allow_large_eps=a.eps > 50)
     t_release = time.perf_counter() - t
     torch.manual_seed(a.seed); G = get_generator('convcond', n_classes=10)
+    if a.mixture > 1: G = mixture([G] + [get_generator('convcond', n_classes=10) for _ in range(a.mixture - 1)])
+    others = []                                                   # more generators from the same release: post-processing, no privacy cost
+    for i in range(1, a.generators):
+        torch.manual_seed(a.seed + 100*i); others.append(get_generator('convcond', n_classes=10))
     evals, curve, spent = sorted(set(a.evals or [a.steps])), [], [0.]
     G_ema = copy.deepcopy(G) if a.ema else None
-    def score(g):
-        x, y = sample(g, a.n_syn, 'balanced', seed=1000 + a.seed)
+    def score(*gs):
+        xy = [sample(g, a.n_syn//len(gs), 'balanced', seed=1000 + a.seed + i) for i, g in enumerate(gs)]
+        x, y = torch.cat([x for x, _ in xy]), torch.cat([y for _, y in xy])
         return round(100*MLPClassifier(random_state=a.seed).fit(x.flatten(1).numpy(), y.numpy()).score(xte, yte), 2)
     t0 = time.perf_counter()
     def measure(step, losses):
@@ -119,6 +140,11 @@ def main():
         print(curve[-1], flush=True)
     cfg = TrainConfig(steps=a.steps, batch_size=a.batch_size, lr=a.lr, lr_schedule=a.lr_schedule, moving_avg_lr=a.moving_avg_lr, beta1=a.beta1, seed=a.seed, ckpt_every=a.steps, sample_every=a.steps)
     train(r, enc, G, cfg, progress=False, callback=measure)
+    for i, g in enumerate(others, 1):
+        train(r, enc, g, TrainConfig(**dict(vars(cfg), seed=a.seed + 100*i)), progress=False)
+        curve[-1][f'mlp_{i + 1}'] = score(g)                   # each generator alone, and all of them together
+        curve[-1][f'ens{i + 1}_mlp'] = score(G, *others[:i])
+        print(curve[-1], flush=True)
     if a.grid: save_grid(G, Path(a.grid), title=f"{a.data}, ε = {a.eps:g}, step {a.steps}")
     row = dict(vars(a), release_s=round(t_release, 1), D=r.dim, torch=torch.__version__, curve=curve)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,10 @@ classifiers. `--full` uses the paper's own settings (presets `mnist_paper` / `fm
 
     python bench/paper_small.py --data mnist --eps 1 --models mlp cnn --runs 3
     python bench/paper_small.py --data fmnist --eps 0.2 1 10 --moments 1 2
+    python bench/paper_small.py --data mnist --eps 1 --models mlp cnn --generators 2 --threads 2   # two generators from each release
+
+`--generators k` trains k generators from each release (training is post-processing of the release: no privacy cost)
+and draws the synthetic images equally from all of them; its results go to files tagged `_gen{k}`.
 """
 import argparse, csv, json, os, platform, time
 from pathlib import Path
@@ -38,6 +42,7 @@ def main():
     ap.add_argument('--runs', type=int, default=1, help='independent runs (release noise, training and classifier seeds)')
     ap.add_argument('--models', nargs='+', default=['logreg', 'mlp', 'cnn'])
     ap.add_argument('--n_syn', type=int, default=None, help='synthetic training images for the classifiers (default 20,000; --full: 60,000 as in the paper)')
+    ap.add_argument('--generators', type=int, default=1, help='independent generators trained from each release (seeds RUN, RUN+100, ...); the classifiers train on N_SYN images drawn equally from all of them')
     ap.add_argument('--out', default='bench/results')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=None)
@@ -61,7 +66,7 @@ def main():
     xte, yte = test.x.float()/255, test.labels
     enc = get_encoder(p['encoder'], weights='imagenet', layers=p['layers'], pool=p['pool'], size=p['enc_size'])
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    tag = f"paper_small_{a.data}{'_full' if a.full else ''}{f'_steps{a.steps}' if a.steps else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
+    tag = f"paper_small_{a.data}{'_full' if a.full else ''}{f'_steps{a.steps}' if a.steps else ''}{f'_gen{a.generators}' if a.generators > 1 else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
     fcsv = out/f'{tag}.csv'
     cols = ['data', 'eps', 'delta', 'moments', 'run', 'steps', 'model', 'accuracy', 'release_s', 'train_s', 'eval_s', 'epsilon_certified']
     done = [typed(r) for r in csv.DictReader(fcsv.open(newline=''))] if a.resume and fcsv.exists() else []
@@ -75,11 +80,13 @@ def main():
                     t = time.time()
                     r = release(data, enc, eps, p['delta'], ReleasePlan(moments=m, labelled=True), device=a.device)
                     t_rel = time.time() - t; t = time.time()
-                    cfg = TrainConfig(**dict(tr, seed=run))
-                    G = generator_for(r, p['generator'], run)
-                    train(r, enc, G, cfg)
+                    Gs = []                                    # more than one: post-processing of the one release, no privacy cost
+                    for i in range(a.generators):
+                        cfg = TrainConfig(**dict(tr, seed=run + 100*i))
+                        Gs.append(generator_for(r, p['generator'], run + 100*i)); train(r, enc, Gs[-1], cfg)
                     t_tr = time.time() - t; t = time.time()
-                    x, y = sample(G, a.n_syn, 'balanced', seed=1000 + run)
+                    xy = [sample(G, a.n_syn//len(Gs) + (i < a.n_syn % len(Gs)), 'balanced', seed=1000 + run + i) for i, G in enumerate(Gs)]
+                    x, y = torch.cat([x for x, _ in xy]), torch.cat([y for _, y in xy])
                     acc = downstream_accuracy(x, y, xte, yte, models=a.models, seeds=(run,))
                     t_ev = time.time() - t
                     for k, v in acc.items():
@@ -116,9 +123,10 @@ def table(rows, a, minutes, cfg):
             mins = f"{np.mean([x for _, x in t])/60:.1f}" if t else '—'
             lines.append(f"| {eps:g} | {'φ1' if m == 1 else 'φ1+φ2'} | " + ' | '.join(cells) + f" | {'—' if paper is None else paper} | {mins} |")
     cmd = (f"python bench/paper_small.py --data {a.data} --eps {' '.join(f'{e:g}' for e in a.eps)} --moments {' '.join(map(str, a.moments))} --models {' '.join(a.models)}"
-           + (' --full' if a.full else '') + (f' --steps {a.steps}' if a.steps else '')) + (f' --runs {a.runs}' if a.runs > 1 else '') + (f' --threads {a.threads}' if a.threads else '')
+           + (' --full' if a.full else '') + (f' --steps {a.steps}' if a.steps else '') + (f' --generators {a.generators}' if a.generators > 1 else '')
+           + (f' --n_syn {a.n_syn}' if a.n_syn != (60_000 if a.full else 20_000) else '')) + (f' --runs {a.runs}' if a.runs > 1 else '') + (f' --threads {a.threads}' if a.threads else '')
     return (f"**{name}**, labelled, δ = 1e-5, test accuracy (%) on the real test set of classifiers trained on {a.n_syn:,} "
-            f"synthetic images; {cfg.steps:,} generator steps, {a.runs} run(s) per cell.\n\n" + '\n'.join(lines) +
+            f"synthetic images{f' drawn equally from {a.generators} generators trained from the one release' if a.generators > 1 else ''}; {cfg.steps:,} generator steps{' each' if a.generators > 1 else ''}, {a.runs} run(s) per cell.\n\n" + '\n'.join(lines) +
             f"\n\n`{cmd}` — {minutes:.0f} min on {platform.machine()} with {torch.get_num_threads()} threads "
             f"({os.cpu_count()} cores), torch {torch.__version__}.\n")
 
