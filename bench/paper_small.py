@@ -54,7 +54,7 @@ def main():
     from dp_mepf.features import get_encoder
     from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
-    from dp_mepf.train import preset, TrainConfig, train, sample, generator_for
+    from dp_mepf.train import preset, TrainConfig, train, generator_for
     from dp_mepf.eval import downstream_accuracy
 
     p = preset(f'{a.data}_paper' if a.full else a.data)
@@ -85,8 +85,7 @@ def main():
                         cfg = TrainConfig(**dict(tr, seed=run + 100*i))
                         Gs.append(generator_for(r, p['generator'], run + 100*i)); train(r, enc, Gs[-1], cfg)
                     t_tr = time.time() - t; t = time.time()
-                    xy = [sample(G, a.n_syn//len(Gs) + (i < a.n_syn % len(Gs)), 'balanced', seed=1000 + run + i) for i, G in enumerate(Gs)]
-                    x, y = torch.cat([x for x, _ in xy]), torch.cat([y for _, y in xy])
+                    x, y = draw_equally(Gs, a.n_syn, seed=1000 + run)
                     acc = downstream_accuracy(x, y, xte, yte, models=a.models, seeds=(run,))
                     t_ev = time.time() - t
                     for k, v in acc.items():
@@ -101,6 +100,13 @@ def main():
     minutes = sum({(r['eps'], r['moments'], r['run']): r['release_s'] + r['train_s'] + r['eval_s'] for r in rows}.values())/60   # all runs, resumed ones too
     (out/f'{tag}.md').write_text(table(rows, a, minutes, cfg), encoding='utf-8')
     print(table(rows, a, minutes, cfg))
+
+def draw_equally(generators:list, n:int, seed:int) -> tuple:
+    "n class-balanced synthetic images and labels, drawn as equally as n allows from each generator (generator i with seed SEED + i)."
+    from dp_mepf.train import sample
+    k = len(generators)
+    xy = [sample(G, n//k + (i < n % k), 'balanced', seed=seed + i) for i, G in enumerate(generators)]
+    return torch.cat([x for x, _ in xy]), torch.cat([y for _, y in xy])
 
 def typed(row:dict) -> dict:
     "A CSV row with its numbers as numbers."
