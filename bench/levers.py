@@ -102,9 +102,8 @@ def main():
     from dp_mepf.features import get_encoder
     from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
-    from dp_mepf.train import TrainConfig, train, save_grid
+    from dp_mepf.train import TrainConfig, train, save_grid, sample_all
     from dp_mepf.generators import get_generator
-    from paper_small import draw_equally
     data, test = load_data(a.data), load_data(a.data, split='test')
     xte, yte = (test.x.float()/255).flatten(1).numpy(), test.labels.numpy()
     if a.encoder == 'efficientnet_lite0':
@@ -123,7 +122,7 @@ def main():
     evals, curve, spent = sorted(set(a.evals or [a.steps])), [], [0.]
     G_ema = copy.deepcopy(G) if a.ema else None
     def score(*gs):
-        x, y = draw_equally(gs, a.n_syn, seed=1000 + a.seed)
+        x, y = sample_all(list(gs), a.n_syn, 'balanced', seed=1000 + a.seed)
         return round(100*MLPClassifier(random_state=a.seed).fit(x.flatten(1).numpy(), y.numpy()).score(xte, yte), 2)
     t0 = time.perf_counter()
     def measure(step, losses):

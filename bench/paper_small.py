@@ -20,10 +20,11 @@ classifiers. `--full` uses the paper's own settings (presets `mnist_paper` / `fm
 
     python bench/paper_small.py --data mnist --eps 1 --models mlp cnn --runs 3
     python bench/paper_small.py --data fmnist --eps 0.2 1 10 --moments 1 2
-    python bench/paper_small.py --data mnist --eps 1 --models mlp cnn --generators 2 --threads 2   # two generators from each release
+    python bench/paper_small.py --data mnist --eps 1 --models mlp cnn --generators 1 --threads 2   # one generator from each release
 
-`--generators k` trains k generators from each release (training is post-processing of the release: no privacy cost)
-and draws the synthetic images equally from all of them; its results go to files tagged `_gen{k}`.
+The presets train two generators from each release (`train_generators`; post-processing of the release: no privacy cost)
+and draw the synthetic images equally from both (`sample_all`). `--generators k` trains another number; its results go
+to files tagged `_gen{k}`.
 """
 import argparse, csv, json, os, platform, time
 from pathlib import Path
@@ -42,7 +43,7 @@ def main():
     ap.add_argument('--runs', type=int, default=1, help='independent runs (release noise, training and classifier seeds)')
     ap.add_argument('--models', nargs='+', default=['logreg', 'mlp', 'cnn'])
     ap.add_argument('--n_syn', type=int, default=None, help='synthetic training images for the classifiers (default 20,000; --full: 60,000 as in the paper)')
-    ap.add_argument('--generators', type=int, default=1, help='independent generators trained from each release (seeds RUN, RUN+100, ...); the classifiers train on N_SYN images drawn equally from all of them')
+    ap.add_argument('--generators', type=int, default=None, help="generators trained apart from each release (seeds RUN, RUN+100, ...; default: the preset's); the classifiers train on N_SYN images drawn equally from all of them")
     ap.add_argument('--out', default='bench/results')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=None)
@@ -54,10 +55,12 @@ def main():
     from dp_mepf.features import get_encoder
     from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
-    from dp_mepf.train import preset, TrainConfig, train, generator_for
+    from dp_mepf.train import preset, TrainConfig, train_generators, sample_all
     from dp_mepf.eval import downstream_accuracy
 
     p = preset(f'{a.data}_paper' if a.full else a.data)
+    a.preset_generators = p['generators']
+    if a.generators is None: a.generators = p['generators']
     if a.moments is None: a.moments = [p['moments']]
     tr = {k: v for k, v in p['train'].items() if k not in ('ckpt_every', 'sample_every', 'keep_ckpts')}
     if a.steps: tr['steps'] = a.steps
@@ -66,7 +69,7 @@ def main():
     xte, yte = test.x.float()/255, test.labels
     enc = get_encoder(p['encoder'], weights='imagenet', layers=p['layers'], pool=p['pool'], size=p['enc_size'])
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    tag = f"paper_small_{a.data}{'_full' if a.full else ''}{f'_steps{a.steps}' if a.steps else ''}{f'_gen{a.generators}' if a.generators > 1 else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
+    tag = f"paper_small_{a.data}{'_full' if a.full else ''}{f'_steps{a.steps}' if a.steps else ''}{f'_gen{a.generators}' if a.generators != p['generators'] else ''}" + ('' if a.eps == [0.2, 1., 10.] else '_eps' + '_'.join(f'{e:g}' for e in a.eps))
     fcsv = out/f'{tag}.csv'
     cols = ['data', 'eps', 'delta', 'moments', 'run', 'steps', 'model', 'accuracy', 'release_s', 'train_s', 'eval_s', 'epsilon_certified']
     done = [typed(r) for r in csv.DictReader(fcsv.open(newline=''))] if a.resume and fcsv.exists() else []
@@ -80,12 +83,10 @@ def main():
                     t = time.time()
                     r = release(data, enc, eps, p['delta'], ReleasePlan(moments=m, labelled=True), device=a.device)
                     t_rel = time.time() - t; t = time.time()
-                    Gs = []                                    # more than one: post-processing of the one release, no privacy cost
-                    for i in range(a.generators):
-                        cfg = TrainConfig(**dict(tr, seed=run + 100*i))
-                        Gs.append(generator_for(r, p['generator'], run + 100*i)); train(r, enc, Gs[-1], cfg)
+                    cfg = TrainConfig(**dict(tr, seed=run))    # generator i from seed run + 100·i: post-processing of the one release
+                    Gs = train_generators(r, enc, cfg, a.generators, p['generator'])
                     t_tr = time.time() - t; t = time.time()
-                    x, y = draw_equally(Gs, a.n_syn, seed=1000 + run)
+                    x, y = sample_all(Gs, a.n_syn, 'balanced', seed=1000 + run)
                     acc = downstream_accuracy(x, y, xte, yte, models=a.models, seeds=(run,))
                     t_ev = time.time() - t
                     for k, v in acc.items():
@@ -100,13 +101,6 @@ def main():
     minutes = sum({(r['eps'], r['moments'], r['run']): r['release_s'] + r['train_s'] + r['eval_s'] for r in rows}.values())/60   # all runs, resumed ones too
     (out/f'{tag}.md').write_text(table(rows, a, minutes, cfg), encoding='utf-8')
     print(table(rows, a, minutes, cfg))
-
-def draw_equally(generators:list, n:int, seed:int) -> tuple:
-    "n class-balanced synthetic images and labels, drawn as equally as n allows from each generator (generator i with seed SEED + i)."
-    from dp_mepf.train import sample
-    k = len(generators)
-    xy = [sample(G, n//k + (i < n % k), 'balanced', seed=seed + i) for i, G in enumerate(generators)]
-    return torch.cat([x for x, _ in xy]), torch.cat([y for _, y in xy])
 
 def typed(row:dict) -> dict:
     "A CSV row with its numbers as numbers."
@@ -129,7 +123,7 @@ def table(rows, a, minutes, cfg):
             mins = f"{np.mean([x for _, x in t])/60:.1f}" if t else '—'
             lines.append(f"| {eps:g} | {'φ1' if m == 1 else 'φ1+φ2'} | " + ' | '.join(cells) + f" | {'—' if paper is None else paper} | {mins} |")
     cmd = (f"python bench/paper_small.py --data {a.data} --eps {' '.join(f'{e:g}' for e in a.eps)} --moments {' '.join(map(str, a.moments))} --models {' '.join(a.models)}"
-           + (' --full' if a.full else '') + (f' --steps {a.steps}' if a.steps else '') + (f' --generators {a.generators}' if a.generators > 1 else '')
+           + (' --full' if a.full else '') + (f' --steps {a.steps}' if a.steps else '') + (f' --generators {a.generators}' if a.generators != a.preset_generators else '')
            + (f' --n_syn {a.n_syn}' if a.n_syn != (60_000 if a.full else 20_000) else '')) + (f' --runs {a.runs}' if a.runs > 1 else '') + (f' --threads {a.threads}' if a.threads else '')
     return (f"**{name}**, labelled, δ = 1e-5, test accuracy (%) on the real test set of classifiers trained on {a.n_syn:,} "
             f"synthetic images{f' drawn equally from {a.generators} generators trained from the one release' if a.generators > 1 else ''}; {cfg.steps:,} generator steps{' each' if a.generators > 1 else ''}, {a.runs} run(s) per cell.\n\n" + '\n'.join(lines) +

@@ -149,30 +149,32 @@ def _train(a):
     from dp_mepf.pipeline import TrainRunConfig, train_run
     done = train_run(_config(TrainRunConfig, a))
     if done is None: return 0                     # another process of a torchrun job
-    G, cfg = done
-    print(f"trained {type(G).__name__} for {cfg.steps} steps: {Path(a.out)/'ckpt.pt'}, {Path(a.out)/'log.csv'}, {Path(a.out)/'grids'}")
+    gens, cfg = done
+    if len(gens) == 1: print(f"trained {type(gens[0]).__name__} for {cfg.steps} steps: {Path(a.out)/'ckpt.pt'}, {Path(a.out)/'log.csv'}, {Path(a.out)/'grids'}")
+    else: print(f"trained {len(gens)} {type(gens[0]).__name__}s for {cfg.steps} steps each: {Path(a.out)/'gen_0'} … {Path(a.out)/f'gen_{len(gens) - 1}'} (ckpt.pt, log.csv, grids in each)")
     return 0
 
 def dp_mepf_train(argv:list|None=None):
-    "Console script: train a generator from a release file."
+    "Console script: train the generators of a run from a release file."
     from dp_mepf.pipeline import TrainRunConfig
-    return _main('dp_mepf_train', _train, _parse(TrainRunConfig, 'dp_mepf_train', argv, 'Train a generator on a release (post-processing: no privacy cost).'))
+    return _main('dp_mepf_train', _train, _parse(TrainRunConfig, 'dp_mepf_train', argv, 'Train generators on a release (post-processing: no privacy cost).'))
 
 # %% ../nbs/10_cli.ipynb #0f937526
-def _sample_spec(ckpt:str='run/ckpt.pt', # checkpoint (or its run folder)
+def _sample_spec(ckpt:str='run', # a run folder (the last checkpoint of each of its generators), a checkpoint, or comma-separated checkpoints
                  n:int=10000, # number of images
                  out:str='run/samples.pt', # output file (a PNG grid is written beside it)
                  labels:str='balanced', # balanced, or counts (the released class proportions)
                  seed:int=None, # sampling seed (default: random)
                  device:str='cpu', # where to run the generator
                 ):
-    "Draw synthetic images from a trained generator."
+    "Draw synthetic images from trained generators, equally from each."
 
 def _sample(a):
     from dp_mepf.pipeline import write_samples
     from dp_mepf.train import resolve_device
     _one_process('dp_mepf_sample')
-    out = write_samples(a.ckpt, a.n, a.out, a.labels, a.seed, resolve_device(a.device))
+    ck = _comma_list(a.ckpt)
+    out = write_samples(ck if len(ck) > 1 else a.ckpt, a.n, a.out, a.labels, a.seed, resolve_device(a.device))
     print(f"wrote {a.n} images to {out} and a grid to {out.with_suffix('.png')}")
     return 0
 
@@ -183,8 +185,9 @@ def dp_mepf_sample(argv:list|None=None):
 # %% ../nbs/10_cli.ipynb #d2b3f0f2
 def _eval_summary(m) -> str:
     if 'error' in m: return f"evaluation failed: {m['error'].splitlines()[0]}"
-    c = m['checkpoint']
-    lines = [f"checkpoint: step {c['step']} ({c['privacy']})"]
+    cs = m['checkpoints']
+    steps = ', '.join(f"{Path(c['checkpoint']).parent.parent.name if len(cs) > 1 else ''} step {c['step']}".strip() for c in cs)
+    lines = [f"checkpoint{'s' if len(cs) > 1 else ''}: {steps} ({cs[0]['privacy']})"]
     for k, v in m.get('downstream', {}).items():
         if isinstance(v, dict) and 'mean' in v: lines.append(f"{k}: {100*v['mean']:.1f}% ± {100*v['std']:.1f} ({len(v['runs'])} seed(s))")
     if 'downstream' in m: lines.append(f"  downstream: {m['downstream'].get('skipped') or m['downstream']['real'] + '; ' + m['downstream']['privacy']}")

@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .release import Release, load_release
 from .features import FeatureEncoder
-from .train import (encoder_for, fake_embeddings, class_weights, load_generator, sample, load_checkpoint,
-                           preset, preset_for, resolve_device)
+from .train import (encoder_for, fake_embeddings, class_weights, load_generator, load_checkpoint,
+                           preset, preset_for, resolve_device, generator_dirs, sample_all)
 from .io import DPMEPFError, atomic_write
 
 # %% auto #0
@@ -388,14 +388,15 @@ def evaluate_run(cfg:EvalConfig, # what to measure, and on which run folder
     run, t0, device = Path(cfg.run), time.time(), resolve_device(cfg.device)
     r = load_release(cfg.release if cfg.release is not None else run)
     down, fid = (r.labelled, not r.labelled) if cfg.auto and not (cfg.downstream or cfg.fid) else (cfg.downstream, cfg.fid)
-    if encoder is None and cfg.select != 'last' and r.val is not None and any((run/'ckpts').glob('step_*.pt')): encoder = encoder_for(r, cfg.weights)
-    chosen = choose_checkpoint(run, r, encoder, cfg.select, device, progress, cfg.val_n)
-    G = load_generator(chosen['checkpoint'], device)
+    dirs = generator_dirs(run)                              # one generator: RUN itself; several: RUN/gen_0, ...
+    if encoder is None and cfg.select != 'last' and r.val is not None and any(any((g/'ckpts').glob('step_*.pt')) for g in dirs): encoder = encoder_for(r, cfg.weights)
+    chosen = [choose_checkpoint(g, r, encoder, cfg.select, device, progress, cfg.val_n) for g in dirs]   # per generator
+    gens = [load_generator(c['checkpoint'], device) for c in chosen]
     grey = r.shape[0] == 1
     n = cfg.n or (preset(preset_for(r.data))['samples'] if preset_for(r.data) else 60_000 if grey else 50_000)
-    x, y = sample(G, n, 'balanced', seed=0)
+    x, y = sample_all(gens, n, 'balanced', seed=0)
     out = dict(run=str(run), release=dict(data=r.data, epsilon=r.certificate['epsilon'], delta=r.certificate['delta'],
-               neighbouring=r.certificate['neighbouring']), checkpoint=chosen, n_synthetic=n, sample_seed=0)
+               neighbouring=r.certificate['neighbouring']), checkpoints=chosen, n_synthetic=n, sample_seed=0)
     if down:
         if not r.labelled: out['downstream'] = dict(skipped='the run is unlabelled: downstream accuracy needs labels')
         else:

@@ -13,8 +13,8 @@ from .io import DPMEPFError, USER_ERRORS, atomic_write, remove_stale_tmp
 from .data import load_data
 from .features import get_encoder
 from .release import release, load_release
-from .train import (TrainConfig, train, generator_for, encoder_for, preset, preset_for, preset_plan,
-                           load_generator, load_checkpoint, sample, save_grid, resolve_device)
+from .train import (TrainConfig, encoder_for, preset, preset_for, preset_plan, load_generator, load_checkpoint,
+                           save_grid, resolve_device, check_generators, generator_dirs, train_generators, sample_all)
 from .eval import EvalConfig, evaluate_run
 
 # %% auto #0
@@ -39,23 +39,29 @@ def train_config(name:str, # a preset (see `dp_mepf.train.PRESETS`)
     return p, TrainConfig(**kw, device=resolve_device(device), bf16=switch[bf16 or 'auto'], compile=switch.get(compile or 'auto', compile))
 
 # %% ../nbs/09_pipeline.ipynb #d0692ea5
-def write_samples(ckpt, # a checkpoint file, or its run folder
+def _run_name(ck:Path) -> str:
+    "The run folder a checkpoint belongs to (past ckpts/ and gen_i/)."
+    d = ck.parent.parent if ck.parent.name == 'ckpts' else ck.parent
+    return (d.parent if d.name.startswith('gen_') else d).name
+
+def write_samples(ckpt, # a checkpoint file, a list of them, or a run folder (the last checkpoint of each of its generators)
                   n:int, # number of images
                   out, # output file (.pt); the grid goes beside it (.png)
                   labels:str='balanced', # balanced, or counts (the released class proportions)
                   seed:int|None=None, # sampling seed (None: random)
                   device:str='cpu') -> Path:
-    "Sample `n` images from a checkpoint into `out` (uint8 images, labels) and a PNG grid beside it."
+    "Sample `n` images, drawn equally from one checkpoint or several (`sample_all`), into `out` (uint8 images, labels) and a PNG grid beside it."
     if n < 1: raise DPMEPFError(f"--n must be positive, got {n}")
-    G = load_generator(ckpt, device)
-    ck = Path(ckpt) if Path(ckpt).is_file() else Path(ckpt)/'ckpt.pt'
-    s = load_checkpoint(ck)
-    x, y = sample(G, n, labels=labels, weights=s.get('class_weights'), seed=seed)
+    cks = [Path(c) for c in ckpt] if isinstance(ckpt, (list, tuple)) else [Path(ckpt)] if Path(ckpt).is_file() else [g/'ckpt.pt' for g in generator_dirs(ckpt)]
+    if not cks: raise DPMEPFError("no checkpoint to sample from")
+    gens, states = [load_generator(c, device) for c in cks], [load_checkpoint(c) for c in cks]
+    if len({s['release_sha256'] for s in states}) > 1: raise DPMEPFError("these checkpoints were trained on different releases: sample each on its own")
+    x, y = sample_all(gens, n, labels=labels, weights=states[0].get('class_weights'), seed=seed)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-    smp = dict(images=(x*255).round().to(torch.uint8), labels=y, generator=G.config, checkpoint=str(ck))
+    smp = dict(images=(x*255).round().to(torch.uint8), labels=y, generators=[G.config for G in gens], checkpoints=[str(c) for c in cks])
     atomic_write(out, lambda p: torch.save(smp, p))
-    run_dir = ck.parent.parent if ck.parent.name == 'ckpts' else ck.parent
-    save_grid(G, out.with_suffix('.png'), title=f"{run_dir.name}: samples (step {s['step']})")
+    steps = ', '.join(str(s['step']) for s in states)
+    save_grid(gens, out.with_suffix('.png'), title=f"{_run_name(cks[0])}: samples (step{'s' if len(cks) > 1 else ''} {steps})")
     return out
 
 # %% ../nbs/09_pipeline.ipynb #505f596e
@@ -166,6 +172,7 @@ class TrainRunConfig:
     out:str='run'                 # run folder (checkpoints, log.csv, grids/)
     weights:str|None=None         # encoder weights file, if the release used one
     generator:str|None=None       # override the preset's generator: resnet or convcond
+    generators:int|None=None      # generators trained apart from the one release, in OUT/gen_0, … when more than one (default: the preset's)
     steps:int|None=None           # generator steps (default, as for every field down to seed: the preset's)
     batch_size:int|None=None      # generated images per step
     lr:float|None=None            # the generator's learning rate
@@ -179,24 +186,27 @@ class TrainRunConfig:
     device:str|None=None          # cpu, cuda, ... (default: cuda if available; under torchrun, the rank's GPU)
     bf16:str='auto'               # encoder under bfloat16 autocast: auto (on CUDA), on, off
     compile:str='auto'            # torch.compile the feature computation: auto (on CUDA), on, off, or a backend name
-    fresh:bool=False              # start over instead of resuming from OUT/ckpt.pt
+    fresh:bool=False              # start over instead of resuming from the checkpoints in OUT
 
 def train_run(cfg:TrainRunConfig) -> tuple|None:
-    "(the trained generator, its TrainConfig), resuming from `cfg.out` (None on the other processes of a torchrun job)."
+    "(the trained generators, their TrainConfig), each resuming from its folder in `cfg.out` (None on the other processes of a torchrun job)."
     from dp_mepf.distributed import init_world, local_device
     def config(name): return train_config(name, {k: getattr(cfg, k) for k in TRAIN_OVERRIDES}, cfg.device, cfg.bf16, cfg.compile)
     if cfg.preset is not None: config(cfg.preset)              # a bad preset or option is reported before the release is read
+    if cfg.generators is not None: generator_dirs(cfg.out, cfg.generators)   # and so is a bad number, or a folder that holds another
     r = load_release(cfg.release)
     p, tcfg = config(preset_of(r, cfg.preset))
+    k = p['generators'] if cfg.generators is None else cfg.generators
+    generator_dirs(cfg.out, k)
     enc = encoder_for(r, cfg.weights)
     world = init_world(tcfg.device)               # under torchrun: the preset's batch is split over the ranks
     try:
         if world is not None: tcfg = replace(tcfg, device=local_device(tcfg.device))
-        G = train(r, enc, generator_for(r, cfg.generator or p['generator'], tcfg.seed), tcfg, out=cfg.out, resume=not cfg.fresh, world=world)
+        gens = train_generators(r, enc, tcfg, k, cfg.generator or p['generator'], out=cfg.out, resume=not cfg.fresh, world=world)
         if world is not None and world.rank > 0: return None
     finally:
         if world is not None: world.close()
-    return G, tcfg
+    return gens, tcfg
 
 # %% ../nbs/09_pipeline.ipynb #d810bec7
 @dataclass
@@ -216,6 +226,7 @@ class RunConfig:
     lr_schedule:str|None=None     # constant or cosine
     moving_avg_lr:float|None=None # learning rate of the moving average of the embedding gap
     seed:int|None=None            # training seed
+    generators:int|None=None      # generators trained apart from the one release, in OUT/gen_0, … when more than one (default: the preset's)
     ckpt_every:int|None=None      # steps between checkpoints
     sample_every:int|None=None    # steps between sample grids
     n_samples:int|None=None       # synthetic images to draw at the end and to evaluate (default: the preset's)
@@ -233,7 +244,7 @@ def _run_folder(out:Path, settings:dict, overwrite:bool) -> bool:
     "Prepare the run folder; True when it holds a release of an interrupted run with the same settings, to resume."
     if not (out/'release.pt').exists(): return False
     if overwrite:
-        for f in _RUN_FILES: (shutil.rmtree if (out/f).is_dir() else (lambda x: x.unlink(missing_ok=True)))(out/f)
+        for f in _RUN_FILES + [g.name for g in generator_dirs(out) if g != out]: (shutil.rmtree if (out/f).is_dir() else (lambda x: x.unlink(missing_ok=True)))(out/f)
         return False
     prev = json.loads((out/'run.json').read_text(encoding='utf-8')) if (out/'run.json').is_file() else None
     if prev != settings:
@@ -253,14 +264,14 @@ def _release_once(cfg:RunConfig, rcfg:ReleaseConfig, settings:dict, resumed:bool
     return r, r.save(out), enc                                                   # (the private data go out of scope here)
 
 def _evaluate_or_last(cfg:RunConfig, p:dict, enc, device:str) -> tuple:
-    "(metrics, checkpoint to sample): the privately selected one; the last one if evaluation fails, with the error in the metrics."
+    "(metrics, checkpoints to sample): the privately selected one of each generator; the last ones if evaluation fails, with the error in the metrics."
     ev = EvalConfig(run=cfg.out, downstream=p['labelled'], fid=cfg.fid, auto=False, n=cfg.n_samples, root=cfg.root, device=device)
     try:
         m = evaluate_run(ev, enc)
-        return m, Path(m['checkpoint']['checkpoint'])
+        return m, [Path(c['checkpoint']) for c in m['checkpoints']]
     except USER_ERRORS as ex:                                                    # the run is not lost: sample the last checkpoint
         print(f"evaluation failed ({type(ex).__name__}: {str(ex).splitlines()[0]}); sampling the last checkpoint", file=sys.stderr)
-        return dict(error=f"{type(ex).__name__}: {ex}"), Path(cfg.out)/'ckpt.pt'
+        return dict(error=f"{type(ex).__name__}: {ex}"), [g/'ckpt.pt' for g in generator_dirs(cfg.out)]
 
 def run(cfg:RunConfig) -> dict:
     "Release → train → select and evaluate → sample into `cfg.out`, resuming an interrupted run; returns the summary (also summary.json)."
@@ -270,27 +281,29 @@ def run(cfg:RunConfig) -> dict:
     preset_plan(p).certify(eps, delta, allow_large_eps=cfg.allow_large_eps)        # the budget, before anything else
     n_samples = p['samples'] if cfg.n_samples is None else cfg.n_samples
     if n_samples < 1: raise DPMEPFError(f"--n_samples must be positive, got {n_samples}")
-    cfg = RunConfig(**dict(asdict(cfg), n_samples=n_samples))
+    n_gen = check_generators(p['generators'] if cfg.generators is None else cfg.generators)
+    cfg = RunConfig(**dict(asdict(cfg), n_samples=n_samples, generators=n_gen))
     settings = {k: v for k, v in sorted(asdict(cfg).items()) if k not in ('out', 'overwrite', 'device')}
     resumed = _run_folder(out, settings, cfg.overwrite)
+    dirs = generator_dirs(out, n_gen)
     if resumed and (out/'summary.json').is_file(): return dict(json.loads((out/'summary.json').read_text(encoding='utf-8')), already_complete=True)
     rcfg = ReleaseConfig(data=p['data'], preset=cfg.preset, root=cfg.root, eps=eps, delta=delta, encoder=cfg.encoder, weights=cfg.weights,
                          layers=cfg.layers, device=tcfg.device, noise_seed=cfg.noise_seed, force=cfg.force, allow_large_eps=cfg.allow_large_eps, out=cfg.out)
     r, rel_path, enc = _release_once(cfg, rcfg, settings, resumed)
     remove_stale_tmp(out)
     times['release_s'] = round(time.time() - t0, 2); t = time.time()
-    train(r, enc, generator_for(r, p['generator'], tcfg.seed), tcfg, out=out, resume=resumed)
+    train_generators(r, enc, tcfg, n_gen, p['generator'], out=out, resume=resumed)
     times['train_s'] = round(time.time() - t, 2); t = time.time()
-    metrics, ckpt = None, out/'ckpt.pt'
+    metrics, ckpts = None, [g/'ckpt.pt' for g in dirs]
     if not cfg.no_eval:
-        metrics, ckpt = _evaluate_or_last(cfg, p, enc, tcfg.device)
+        metrics, ckpts = _evaluate_or_last(cfg, p, enc, tcfg.device)
         times['eval_s'] = round(time.time() - t, 2); t = time.time()
-    smp = write_samples(ckpt, n_samples, out/'samples.pt', seed=tcfg.seed, device=tcfg.device)   # seeded: a resumed run draws the same images
+    smp = write_samples(ckpts, n_samples, out/'samples.pt', seed=tcfg.seed, device=tcfg.device)   # seeded: a resumed run draws the same images
     times['sample_s'] = round(time.time() - t, 2); times['total_s'] = round(time.time() - t0, 2)
-    summary = dict(preset=cfg.preset, settings=dict(p, eps=eps, delta=delta, encoder=enc.name, weights=cfg.weights, train=asdict(tcfg)),
+    summary = dict(preset=cfg.preset, settings=dict(p, eps=eps, delta=delta, generators=n_gen, encoder=enc.name, weights=cfg.weights, train=asdict(tcfg)),
                    certificate=r.certificate, times=times, resumed=resumed, metrics=metrics,
-                   paths=dict(release=str(rel_path), certificate=str(rel_path.with_name('certificate.json')), checkpoint=str(ckpt),
-                              metrics=None if metrics is None else str(out/'metrics.json'), log=str(out/'log.csv'), samples=str(smp),
+                   paths=dict(release=str(rel_path), certificate=str(rel_path.with_name('certificate.json')), checkpoints=[str(c) for c in ckpts],
+                              metrics=None if metrics is None else str(out/'metrics.json'), logs=[str(g/'log.csv') for g in dirs], samples=str(smp),
                               samples_grid=str(smp.with_suffix('.png'))),
                    software=dict(dp_mepf=__version__, torch=torch.__version__, python=platform.python_version(), device=tcfg.device))
     atomic_write(out/'summary.json', summary)

@@ -5,7 +5,7 @@
 # %% ../nbs/05_train.ipynb #c8860aeb
 from __future__ import annotations
 import csv, json, math, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
 from torch import nn
@@ -18,10 +18,11 @@ from .generators import Generator, get_generator, balanced_labels
 from .io import DPMEPFError, atomic_write, remove_stale_tmp
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATA_PRESETS', 'TrainConfig', 'preset', 'preset_for', 'preset_plan', 'resolve_device', 'check_compatible',
-           'encoder_for', 'generator_for', 'Matcher', 'mean_weights', 'BatchPhi', 'batch_phis', 'fake_embeddings',
-           'class_weights', 'save_grid', 'lr_at', 'RunState', 'feature_fn', 'train_step', 'Checkpointer', 'LossLog',
-           'train', 'load_checkpoint', 'generator_spec', 'load_generator', 'sample']
+__all__ = ['PRESETS', 'DATA_PRESETS', 'GENERATOR_SEED_STEP', 'TrainConfig', 'preset', 'preset_for', 'preset_plan',
+           'resolve_device', 'check_compatible', 'encoder_for', 'generator_for', 'Matcher', 'mean_weights', 'BatchPhi',
+           'batch_phis', 'fake_embeddings', 'class_weights', 'save_grid', 'lr_at', 'RunState', 'feature_fn',
+           'train_step', 'Checkpointer', 'LossLog', 'train', 'load_checkpoint', 'generator_spec', 'load_generator',
+           'sample', 'check_generators', 'generator_dirs', 'train_generators', 'sample_all']
 
 # %% ../nbs/05_train.ipynb #557bca61
 @dataclass
@@ -57,10 +58,10 @@ class TrainConfig:
         if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
-_VGG = dict(size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
+_SMALL = dict(generators=1, size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
+_VGG = dict(generators=1, size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
 _LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
-_CPU28 = dict(layers=[f'_blocks.{i}' for i in range(8)], moments=2,             # one recipe for both 28×28 grey data sets (explanations/samples)
+_CPU28 = dict(layers=[f'_blocks.{i}' for i in range(8)], moments=2, generators=2,          # one recipe for both 28×28 grey data sets (explanations/samples)
               train=dict(steps=4000, batch_size=100, lr=3e-3, lr_schedule='cosine', moving_avg_lr=3e-3, ckpt_every=500, sample_every=500, keep_ckpts=True))
 
 PRESETS = {
@@ -230,16 +231,20 @@ def class_weights(release:Release, how:str='counts') -> torch.Tensor:
     c = release.counts.clamp_min(0).float()
     return torch.ones(C) if c.sum() <= 0 else C*c/c.sum()
 
-def save_grid(generator:Generator, path:Path, n_per_class:int=10, seed:int=1234, title:str=''):
+def save_grid(generator:Generator|list, # a generator, or several: column j then comes from generator j mod k
+              path:Path, n_per_class:int=10, seed:int=1234, title:str=''):
     "A PNG grid of samples (one row per class when conditional), from fixed latents, in evaluation mode."
     import matplotlib; matplotlib.use('Agg', force=False)
     import matplotlib.pyplot as plt
-    C = max(generator.n_classes, 1)
+    gens = list(generator) if isinstance(generator, (list, tuple)) else [generator]
+    C, n = max(gens[0].n_classes, 1), max(gens[0].n_classes, 1)*n_per_class
     g = torch.Generator().manual_seed(seed)
-    labels = torch.arange(C).repeat_interleave(n_per_class) if generator.n_classes else None
-    was = generator.training; generator.eval()
-    with torch.no_grad(): x = generator(generator.latent(C*n_per_class, labels, g).to(next(generator.parameters()).device)).cpu()
-    generator.train(was)
+    z = gens[0].latent(n, torch.arange(C).repeat_interleave(n_per_class) if gens[0].n_classes else None, g)
+    col, x = torch.arange(n) % n_per_class % len(gens), torch.empty(n, *gens[0].out_shape)
+    for i, G in enumerate(gens):
+        was = G.training; G.eval()
+        with torch.no_grad(): x[col == i] = G(z[col == i].to(next(G.parameters()).device)).cpu()
+        G.train(was)
     ch, h, w = x.shape[1:]; pad = max(1, h//14)                         # one tiled image (one imshow: 20× faster than C×n axes)
     tiles = torch.ones(C, n_per_class, ch, h + pad, w + pad)
     tiles[..., :h, :w] = x.clamp(0, 1).view(C, n_per_class, ch, h, w)
@@ -376,8 +381,8 @@ class Checkpointer:
 # %% ../nbs/05_train.ipynb #57616e4d
 class LossLog:
     "log.csv (one row per step) and the progress bar; the losses stay on the device until `flush` (one sync for many steps)."
-    def __init__(self, out:Path|None, moments:int, step:int, steps:int, progress:bool):
-        self.bar = tqdm(total=steps, initial=step, desc='training', disable=not progress, leave=False)
+    def __init__(self, out:Path|None, moments:int, step:int, steps:int, progress:bool, desc:str='training'):
+        self.bar = tqdm(total=steps, initial=step, desc=desc, disable=not progress, leave=False)
         self.file = None if out is None else open(Path(out)/'log.csv', 'a', newline='')
         self.w = None if self.file is None else csv.writer(self.file)
         if self.w is not None and step == 0 and (Path(out)/'log.csv').stat().st_size == 0:
@@ -409,6 +414,7 @@ def train(release:Release, # the release to match (never the private data)
           out:str|Path|None=None, # run folder: checkpoints, log.csv, sample grids (None: keep nothing)
           resume:bool=True, # continue from out/ckpt.pt if it exists
           progress:bool=True, # progress bar
+          desc:str='training', # its label
           callback=None, # called as callback(step, losses) after every step, losses as 0-d tensors on the device (e.g. to stop early)
           world=None, # the processes of a torchrun job (`dp_mepf.distributed.World`): each computes its rows of every batch
          ) -> Generator:
@@ -425,7 +431,7 @@ def train(release:Release, # the release to match (never the private data)
     ckpt = None if out is None else Checkpointer(out, release, cfg, moments, lead)
     if ckpt is not None: ckpt.resume(st, resume, world)
     features = feature_fn(generator if world is None else world.wrap(generator), encoder, cfg, dev)   # DDP: batch norm over the global batch
-    log = LossLog(out if lead else None, moments, st.step, cfg.steps, progress and lead)
+    log = LossLog(out if lead else None, moments, st.step, cfg.steps, progress and lead, desc)
     try:
         while st.step < cfg.steps:
             z, W = st.batch(cfg, dev, world)
@@ -494,3 +500,62 @@ def sample(generator:Generator, n:int, # how many images
               for i in range(0, n, batch_size)]
     generator.train(was)
     return torch.cat(xs), y
+
+# %% ../nbs/05_train.ipynb #7d300878
+GENERATOR_SEED_STEP = 100   # generator i of a run trains from seed cfg.seed + GENERATOR_SEED_STEP·i
+
+def _gen_index(d:Path) -> int|None:
+    i = d.name[4:]
+    return int(i) if d.is_dir() and d.name.startswith('gen_') and i.isdigit() else None
+
+def check_generators(k) -> int:
+    "`k`, if it is a number of generators (a positive integer)."
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1: raise DPMEPFError(f"generators must be a positive integer, got {k!r}")
+    return k
+
+def generator_dirs(run:str|Path, # a run folder
+                   k:int|None=None, # how many generators the run trains (None: those it holds)
+                  ) -> list:
+    "The run folders of a run's generators: RUN itself for one, RUN/gen_0 … RUN/gen_{k-1} for several."
+    run = Path(run)
+    if k is not None: check_generators(k)
+    held = sorted(i for i in map(_gen_index, run.glob('gen_*')) if i is not None)
+    if k is None: return [run/f'gen_{i}' for i in held] if held else [run]
+    if (k == 1 and held) or (k > 1 and ((run/'ckpt.pt').exists() or any(i >= k for i in held))):
+        have = len(held) or 1
+        raise DPMEPFError(f"{run} holds {f'{have} generators (gen_0 …)' if held else 'one generator (ckpt.pt)'}, not {k}: "
+                          f"use another folder, or the same number (generators={have}; --generators {have} on the command line)")
+    return [run] if k == 1 else [run/f'gen_{i}' for i in range(k)]
+
+# %% ../nbs/05_train.ipynb #20575e1e
+def train_generators(release:Release, # the release to match
+                     encoder:FeatureEncoder, # the public encoder the release names
+                     cfg:TrainConfig, # the settings of every generator (generator i trains from seed cfg.seed + 100·i)
+                     k:int=1, # how many generators
+                     generator:str='convcond', # generator kind: convcond or resnet
+                     out:str|Path|None=None, # run folder (see `generator_dirs`); None: keep nothing
+                     resume:bool=True, progress:bool=True, world=None) -> list:
+    "k generators trained apart from the one release (post-processing: no privacy cost), each resuming on its own."
+    dirs = generator_dirs(out, k) if out is not None else [None]*check_generators(k)
+    gens = []
+    for i, d in enumerate(dirs):
+        c = replace(cfg, seed=cfg.seed + GENERATOR_SEED_STEP*i)
+        gens.append(train(release, encoder, generator_for(release, generator, c.seed), c, out=d, resume=resume, progress=progress,
+                          desc='training' if k == 1 else f'training {i + 1}/{k}', world=world))
+    return gens
+
+def sample_all(generators:list, # trained generators
+               n:int, # how many images in all
+               labels:str|torch.Tensor='balanced', # as for `sample`; a tensor holds all n labels
+               weights:torch.Tensor|None=None, # class weights for labels='counts'
+               seed:int|None=None, # generator i samples from seed + i (None: random)
+              ) -> tuple:
+    "n images drawn equally from `generators` (generator i gives n//k, one more for i < n mod k), generator by generator."
+    k = len(generators)
+    if not k: raise DPMEPFError("no generators to sample from")
+    if n < 1: raise DPMEPFError(f"n must be positive, got {n}")
+    sizes = [n//k + (i < n % k) for i in range(k)]
+    ends = torch.tensor(sizes).cumsum(0).tolist()
+    parts = [sample(G, m, labels if isinstance(labels, str) else labels[e - m:e], weights, None if seed is None else seed + i)
+             for i, (G, m, e) in enumerate(zip(generators, sizes, ends)) if m]
+    return torch.cat([x for x, _ in parts]), None if parts[0][1] is None else torch.cat([y for _, y in parts])

@@ -91,12 +91,15 @@ def _ipython_display_(self:PrivacyExplorer):
 
 # %% ../nbs/08_widgets.ipynb #94859773
 def _checkpoints(run) -> list:
-    "(label, path) of a run's checkpoints, oldest first; the last one from ckpt.pt."
-    from dp_mepf.train import load_checkpoint
+    "(label, path) of a run's checkpoints, generator by generator (gen_0, … when several), oldest first; the last one from ckpt.pt."
+    from dp_mepf.train import load_checkpoint, generator_dirs
     run = Path(run)
     if not run.is_dir(): raise FileNotFoundError(f"{run} is not a run folder")
-    out = [(f"step {int(p.stem.split('_')[1])}", p) for p in sorted((run/'ckpts').glob('step_*.pt'))]
-    if (run/'ckpt.pt').exists(): out.append((f"last (step {load_checkpoint(run/'ckpt.pt')['step']})", run/'ckpt.pt'))
+    out = []
+    for g in generator_dirs(run):
+        pre = '' if g == run else f'{g.name} · '
+        out += [(f"{pre}step {int(p.stem.split('_')[1])}", p) for p in sorted((g/'ckpts').glob('step_*.pt'))]
+        if (g/'ckpt.pt').exists(): out.append((f"{pre}last (step {load_checkpoint(g/'ckpt.pt')['step']})", g/'ckpt.pt'))
     if not out: raise FileNotFoundError(f"no checkpoints in {run}: train first (dp_mepf_train)")
     return out
 
