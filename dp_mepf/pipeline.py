@@ -196,8 +196,7 @@ def train_run(cfg:TrainRunConfig) -> tuple|None:
     if cfg.generators is not None: generator_dirs(cfg.out, cfg.generators)   # and so is a bad number, or a folder that holds another
     r = load_release(cfg.release)
     p, tcfg = config(preset_of(r, cfg.preset))
-    k = p['generators'] if cfg.generators is None else cfg.generators
-    generator_dirs(cfg.out, k)
+    k = p['generators'] if cfg.generators is None else cfg.generators    # (train_generators checks it against the folder)
     enc = encoder_for(r, cfg.weights)
     world = init_world(tcfg.device)               # under torchrun: the preset's batch is split over the ranks
     try:
