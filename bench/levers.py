@@ -16,7 +16,7 @@ seconds). Compare recipes that differ in one setting, measured back to back with
     python bench/levers.py --data mnist --eps 1 --blocks 8 --moments 2 --moving_avg_lr 3e-3 --lr_schedule cosine --steps 3000 --mixture 2      # two, trained as one
     python bench/digits_encoder.py --out digits_cnn.pt && python bench/levers.py --data mnist --encoder digits_cnn.pt --layers p1,p2,p3 --moments 2 --lr_schedule cosine --moving_avg_lr 3e-3 --steps 3000
 """
-import argparse, copy, json, math, sys, time
+import argparse, copy, json, sys, time
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))    # networks saved by bench/digits_encoder.py load from here
@@ -30,28 +30,6 @@ def equal_layer_weights(enc, public):
     base = enc.layer_features
     enc.layer_features = lambda x: [f*c for f, c in zip(base(x), scales)]
     return scales
-
-def with_rff(enc, public, m:int, share:float, bw:float, seed:int=123):
-    """`enc` with one more layer: m random Fourier features of u = f/‖f‖ (the encoder's own features, normalised),
-    √(2/m)·cos(W u + b) with W ~ N(0, 1/σ²), σ = bw × the median distance between the u of PUBLIC images (scikit-learn's digits),
-    scaled so that the extra layer carries `share` of the squared norm on those images. Their mean embedding is the kernel
-    mean of a Gaussian kernel on u, a statistic of the whole distribution of u rather than of its first two moments. The
-    layer is a fixed public function of the image, part of the encoder: φ1 stays a unit vector, the sensitivity is unchanged."""
-    from dp_mepf.features import FeatureEncoder
-    x = public.x.float()/255 if public.x.dtype == torch.uint8 else public.x
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        f = enc(x[:500]); u = f/f.norm(dim=1, keepdim=True)
-        W = torch.randn(f.shape[1], m, generator=g)/(bw*torch.cdist(u, u).median()); b = 2*math.pi*torch.rand(m, generator=g)
-        rff = lambda f: math.sqrt(2/m)*torch.cos(f/f.norm(dim=1, keepdim=True).clamp_min(1e-12) @ W.to(f) + b.to(f))
-        alpha = math.sqrt(share/(1 - share)*f.square().sum(1).mean().item()/rff(f).square().sum(1).mean().item())
-    class WithRFF(FeatureEncoder):
-        def layer_features(self, x):
-            fs = FeatureEncoder.layer_features(self, x)
-            return fs + [alpha*rff(torch.cat(fs, 1))]
-        def layer_dims(self, shape): return FeatureEncoder.layer_dims(self, shape) + [m]
-    return WithRFF(enc.net, enc.layers, name=f'{enc.name}+rff{m}', weights=enc.weights, pool=enc.pool, size=enc.size,
-                   mean=enc.mean.flatten().tolist(), std=enc.std.flatten().tolist(), nonneg=enc.nonneg)
 
 def mixture(members):
     "One generator whose row i comes from member i mod k: trained as one, by one loss on the mixture's batch."
@@ -87,7 +65,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--layer_weights', choices=['none', 'equal'], default='none',
                     help="equal: scale each hooked layer so that its mean squared norm on PUBLIC images (scikit-learn's digits) is the same for every layer")
-    ap.add_argument('--rff', type=int, default=None, help="append this many random Fourier features of the normalised features as one more layer (see with_rff)")
+    ap.add_argument('--rff', type=int, default=None, help="append this many random Fourier features of the normalised features as one more layer (dp_mepf.features.rff_for, set on public digits)")
     ap.add_argument('--rff_share', type=float, default=0.25, help="the share of the squared norm the random Fourier features carry on public digits")
     ap.add_argument('--rff_bw', type=float, default=1., help="the Gaussian kernel's width, in median distances between public digits")
     ap.add_argument('--ema', type=float, default=None, help='also score an exponential moving average of the generator weights with this decay (e.g. 0.999)')
@@ -99,7 +77,8 @@ def main():
     torch.set_num_threads(a.threads)
     from sklearn.neural_network import MLPClassifier
     from dp_mepf.data import load_data
-    from dp_mepf.features import get_encoder
+    from dp_mepf.features import get_encoder, rff_for
+    from dp_mepf.pipeline import public_digits
     from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
     from dp_mepf.train import TrainConfig, train, save_grid, sample_all
@@ -110,7 +89,11 @@ def main():
         enc = get_encoder('efficientnet_lite0', size=a.enc_size, pool=a.pool, layers=[f'_blocks.{i}' for i in range(a.blocks)])
     else: enc = get_encoder(a.encoder, layers=a.layers.split(','), pool=a.pool)
     if a.layer_weights == 'equal': equal_layer_weights(enc, load_data('digits', size=data.x.shape[-1]))
-    if a.rff: enc = with_rff(enc, load_data('digits', size=data.x.shape[-1]), a.rff, a.rff_share, a.rff_bw)
+    if a.rff and a.layer_weights != 'none': raise SystemExit('--rff and --layer_weights do not combine')
+    if a.rff:                                   # σ and α set on 500 of scikit-learn's digits (public), W and b from seed 123
+        kind = dict(encoder='efficientnet_lite0', size=a.enc_size, pool=a.pool, layers=enc.layers) if a.encoder == 'efficientnet_lite0' else dict(encoder=a.encoder, layers=enc.layers, pool=a.pool)
+        r = rff_for(enc, public_digits(data.shape), a.rff, a.rff_share, a.rff_bw)
+        enc = get_encoder(kind.pop('encoder'), **kind, rff=r)
     t = time.perf_counter()
     r = release(data, enc, a.eps, 1e-5, ReleasePlan(moments=a.moments, labelled=True), progress=False, seed=a.seed, allow_large_eps=a.eps > 50)
     t_release = time.perf_counter() - t

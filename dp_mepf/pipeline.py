@@ -11,14 +11,14 @@ import torch
 from . import __version__
 from .io import DPMEPFError, USER_ERRORS, atomic_write, remove_stale_tmp
 from .data import load_data
-from .features import get_encoder
+from .features import get_encoder, rff_for
 from .release import release, load_release
 from .train import (TrainConfig, encoder_for, preset, preset_for, preset_plan, load_generator, load_checkpoint,
                            save_grid, resolve_device, check_generators, generator_dirs, train_generators, sample_all)
 from .eval import EvalConfig, evaluate_run
 
 # %% auto #0
-__all__ = ['TRAIN_OVERRIDES', 'train_config', 'write_samples', 'preset_of', 'ReleaseConfig', 'release_settings',
+__all__ = ['TRAIN_OVERRIDES', 'train_config', 'write_samples', 'preset_of', 'ReleaseConfig', 'release_settings', 'public_digits',
            'settings_encoder', 'prepare_release', 'make_release', 'TrainRunConfig', 'train_run', 'RunConfig', 'run']
 
 # %% ../nbs/09_pipeline.ipynb #4f4ed823
@@ -88,6 +88,7 @@ class ReleaseConfig:
     relu:bool=False               # VGG: features after the ReLU (non-negative: φ1's sensitivity is √2)
     pool:int|None=None            # average-pool each layer's map to at most pool×pool (default: the preset's, with its encoder)
     enc_size:int|None=None        # resize images to this size inside the encoder (default: the preset's, with its encoder)
+    rff:int|None=None             # random Fourier features of the encoder's features, appended as one more layer (default: the preset's, with its encoder; 0: none)
     eps:float|None=None           # target ε > 0 (required: the one setting no preset makes for you)
     delta:float|None=None         # target δ, below 1/n (default: the preset's, else 1e-6)
     labelled:bool=False           # per-class embeddings and noisy class counts (default: the preset's, else whether the data have classes)
@@ -104,20 +105,25 @@ class ReleaseConfig:
     out:str='run'                 # output folder
     overwrite:bool=False          # replace a release already in OUT (a new release: its privacy cost adds up)
 
-_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, layers=None, labelled=None, moments=1, delta=1e-6, val_noise_scale=None)
+_NO_PRESET = dict(size=None, encoder='efficientnet_lite0', enc_size=None, pool=None, layers=None, rff=None, labelled=None, moments=1, delta=1e-6, val_noise_scale=None)
 
 def release_settings(cfg:ReleaseConfig) -> dict:
-    "The data set's preset (or `cfg.preset`), then every option given; the preset's enc_size, pool and layers go with its encoder only."
+    "The data set's preset (or `cfg.preset`), then every option given; the preset's enc_size, pool, layers and rff go with its encoder only."
     if cfg.labelled and cfg.unlabelled: raise DPMEPFError("--labelled and --unlabelled contradict each other: give one")
     name = cfg.preset or preset_for(cfg.data)
     p = preset(name) if name else dict(_NO_PRESET)
     s = {k: p[k] for k in _NO_PRESET}
-    if cfg.encoder is not None and cfg.encoder != s['encoder']: s.update(enc_size=None, pool=None, layers=None)
+    if cfg.encoder is not None and cfg.encoder != s['encoder']: s.update(enc_size=None, pool=None, layers=None, rff=None)
     for k in ['size', 'encoder', 'enc_size', 'pool', 'moments', 'delta', 'val_noise_scale']:
         if getattr(cfg, k) is not None: s[k] = getattr(cfg, k)
     if cfg.layers: s['layers'] = list(cfg.layers)
     if cfg.labelled or cfg.unlabelled: s['labelled'] = cfg.labelled
     if s['val_noise_scale'] == 0: s['val_noise_scale'] = None
+    if cfg.rff is not None and (isinstance(cfg.rff, bool) or not isinstance(cfg.rff, int) or cfg.rff < 0): raise DPMEPFError(f"--rff must be a number of features ≥ 0, got {cfg.rff!r}")
+    m = cfg.rff if cfg.rff is not None else (s['rff'] or {}).get('m')
+    fits = s['rff'] is not None and all(s[k] == p[k] for k in ('size', 'encoder', 'enc_size', 'pool', 'layers')) and s['rff']['m'] == m
+    if not m: s['rff'] = None
+    elif not fits: s['rff'] = dict(m=m)                                 # set on public digits for this encoder (`settings_encoder`)
     return dict(s, preset=name)
 
 # %% ../nbs/09_pipeline.ipynb #e189bdde
@@ -129,9 +135,19 @@ def _folder_options(cfg:ReleaseConfig) -> dict:
         return {}
     return {k: v for k, v in kw.items() if v is not None}
 
-def settings_encoder(s:dict, cfg:ReleaseConfig):
-    "The public encoder that `release_settings` `s` name, with `cfg`'s weights and relu."
-    return get_encoder(s['encoder'], weights=None if cfg.weights == 'random' else cfg.weights, layers=s['layers'], relu=cfg.relu, pool=s['pool'], size=s['enc_size'])
+def public_digits(shape:tuple, n:int=500) -> torch.Tensor:
+    "The first `n` of scikit-learn's bundled digits (public) as float images of `shape` = (C, H, W)."
+    x = load_data('digits').x[:n]
+    x = x.float()/255 if x.dtype == torch.uint8 else x
+    if tuple(x.shape[-2:]) != tuple(shape[1:]): x = torch.nn.functional.interpolate(x, size=tuple(shape[1:]), mode='bilinear', align_corners=False, antialias=True).clamp(0, 1)
+    return x.expand(-1, shape[0], -1, -1)
+
+def settings_encoder(s:dict, cfg:ReleaseConfig, shape:tuple):
+    "The public encoder that `release_settings` `s` name for images of `shape`, with `cfg`'s weights and relu; random Fourier features still to set are set on public digits (`rff_for`)."
+    kw = dict(weights=None if cfg.weights == 'random' else cfg.weights, layers=s['layers'], relu=cfg.relu, pool=s['pool'], size=s['enc_size'])
+    r = s['rff']
+    if r is not None and set(r) == {'m'}: r = rff_for(get_encoder(s['encoder'], **kw), public_digits(shape), m=r['m'])
+    return get_encoder(s['encoder'], **kw, rff=r)
 
 def prepare_release(cfg:ReleaseConfig) -> tuple:
     "(data, encoder, plan, δ, device) for one release: every check passed, the data opened, no statistic computed yet."
@@ -147,7 +163,7 @@ def prepare_release(cfg:ReleaseConfig) -> tuple:
     if s['labelled'] is None:                                                      # no preset: labelled when the data set has classes
         s['labelled'] = data.classes is not None
     plan().certify(cfg.eps, s['delta'], len(data), cfg.allow_large_eps, cfg.force)
-    return data, settings_encoder(s, cfg), plan(), s['delta'], device
+    return data, settings_encoder(s, cfg, data.shape), plan(), s['delta'], device
 
 def make_release(cfg:ReleaseConfig) -> tuple|None:
     "(the release, its path): made once, after every check, and saved to `cfg.out` (None on the other processes of a torchrun job)."
@@ -219,6 +235,7 @@ class RunConfig:
     encoder:str|None=None         # public encoder: a name or a saved network file (default: the preset's)
     weights:str='imagenet'        # encoder weights: imagenet, a file, or random (tests only)
     layers:list|None=None         # comma-separated layer names to take features from (default: the preset's with its encoder, else the encoder's standard list)
+    rff:int|None=None             # random Fourier features of the encoder's features, appended as one more layer (default: the preset's, with its encoder; 0: none)
     steps:int|None=None           # generator steps (default, as for every field down to sample_every: the preset's)
     batch_size:int|None=None      # generated images per step
     lr:float|None=None            # the generator's learning rate
@@ -255,7 +272,9 @@ def _run_folder(out:Path, settings:dict, overwrite:bool) -> bool:
 def _release_once(cfg:RunConfig, rcfg:ReleaseConfig, settings:dict, resumed:bool) -> tuple:
     "(release, its path, encoder): the one already in the folder (resuming), else made now — every check first — and saved."
     out = Path(cfg.out)
-    if resumed: return load_release(out), out/'release.pt', settings_encoder(release_settings(rcfg), rcfg)   # never made twice
+    if resumed:                                                                  # never made twice
+        r = load_release(out)
+        return r, out/'release.pt', settings_encoder(release_settings(rcfg), rcfg, r.shape)
     data, enc, plan, delta, device = prepare_release(rcfg)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out/'run.json', settings)                                       # nothing is written before every check has passed
@@ -287,7 +306,7 @@ def run(cfg:RunConfig) -> dict:
     dirs = generator_dirs(out, n_gen)
     if resumed and (out/'summary.json').is_file(): return dict(json.loads((out/'summary.json').read_text(encoding='utf-8')), already_complete=True)
     rcfg = ReleaseConfig(data=p['data'], preset=cfg.preset, root=cfg.root, eps=eps, delta=delta, encoder=cfg.encoder, weights=cfg.weights,
-                         layers=cfg.layers, device=tcfg.device, noise_seed=cfg.noise_seed, force=cfg.force, allow_large_eps=cfg.allow_large_eps, out=cfg.out)
+                         layers=cfg.layers, rff=cfg.rff, device=tcfg.device, noise_seed=cfg.noise_seed, force=cfg.force, allow_large_eps=cfg.allow_large_eps, out=cfg.out)
     r, rel_path, enc = _release_once(cfg, rcfg, settings, resumed)
     remove_stale_tmp(out)
     times['release_s'] = round(time.time() - t0, 2); t = time.time()

@@ -169,8 +169,9 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
     "Exact (non-private) sums of SHRINK·φ1 (and φ2) on the 2^-22 grid, per class when labelled, and the class counts (float64)."
     C = data.n_classes if labelled else 1
     dev = torch.device(device) if device is not None else next(encoder.parameters()).device
-    encoder = encoder.to(dev)
-    if dev.type == 'cuda': encoder.to(memory_format=torch.channels_last)   # faster convolutions (NHWC) on GPUs
+    with torch.inference_mode(False):                                  # the encoder's tensors stay usable by autograd (training) afterwards
+        encoder = encoder.to(dev)
+        if dev.type == 'cuda' or encoder.channels_last: encoder.to(memory_format=torch.channels_last)   # faster convolutions (NHWC) on GPUs, and for some encoders on CPUs
     if len(data) == 0: raise DPMEPFError(f"{data.name} is empty: there is nothing to release")
     if len(data) >= 2**31: raise DPMEPFError(f"{data.name} has {len(data):,} images: the exact sums support fewer than 2^31")
     D = encoder.dim(tuple(data.shape))                                   # from the public shape, not from any image

@@ -58,10 +58,11 @@ class TrainConfig:
         if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(generators=1, size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
-_VGG = dict(generators=1, size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
+_SMALL = dict(generators=1, size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, rff=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
+_VGG = dict(generators=1, size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, rff=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
 _LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
 _CPU28 = dict(layers=[f'_blocks.{i}' for i in range(8)], moments=2, generators=2,          # one recipe for both 28×28 grey data sets (explanations/samples)
+              rff=dict(m=2000, width=0.4508, weight=679.5, seed=123),                      # rff_for(encoder, 500 of scikit-learn's digits): checked below
               train=dict(steps=4000, batch_size=100, lr=3e-3, lr_schedule='cosine', moving_avg_lr=3e-3, ckpt_every=500, sample_every=500, keep_ckpts=True))
 
 PRESETS = {
@@ -108,7 +109,7 @@ def resolve_device(name:str|None=None, # cpu, cuda, cuda:N, mps, or None
 def check_compatible(release:Release, encoder:FeatureEncoder, generator:Generator):
     "Refuse an encoder or generator that does not fit the release."
     ident, want = encoder.identity(), release.encoder
-    for k in ['name', 'layers', 'pool', 'size', 'mean', 'std', 'weights_sha256', 'nonneg']:
+    for k in ['name', 'layers', 'pool', 'size', 'mean', 'std', 'weights_sha256', 'nonneg', 'rff']:
         if ident.get(k) != want.get(k):
             raise DPMEPFError(f"the encoder does not match the release: {k} is {ident.get(k)!r}, the release used {want.get(k)!r}")
     if tuple(generator.out_shape) != tuple(release.shape):
@@ -125,10 +126,10 @@ def encoder_for(release:Release, weights:str|None=None) -> FeatureEncoder:
     "Rebuild the public encoder a release names (ImageNet or packaged weights; `weights` for a local file)."
     e = release.encoder
     if Path(e['name']).suffix in ('.pt', '.pth'):                     # a whole network saved by the user
-        return get_encoder(e['name'], layers=e['layers'], pool=e['pool'], size=e['size'], nonneg=e.get('nonneg', False))
+        return get_encoder(e['name'], layers=e['layers'], pool=e['pool'], size=e['size'], nonneg=e.get('nonneg', False), rff=e.get('rff'))
     w = weights if weights is not None else ('imagenet' if e['weights'].startswith('imagenet') else None)
     if w is None: raise DPMEPFError(f"the release used encoder weights {e['weights']!r}: pass the same weights file")
-    return get_encoder(e['name'], weights=w, layers=e['layers'], pool=e['pool'], size=e['size'], nonneg=e.get('nonneg', False))
+    return get_encoder(e['name'], weights=w, layers=e['layers'], pool=e['pool'], size=e['size'], nonneg=e.get('nonneg', False), rff=e.get('rff'))
 
 def generator_for(release:Release, name:str='convcond', # generator kind: convcond or resnet
                   seed:int=0) -> Generator:
@@ -426,7 +427,7 @@ def train(release:Release, # the release to match (never the private data)
     dev, lead = torch.device(cfg.device), world is None or world.rank == 0    # lead: the one process that writes and reports
     st = RunState.start(release, generator, cfg, moments, dev)
     encoder.to(dev)
-    if dev.type == 'cuda': encoder.to(memory_format=torch.channels_last)
+    if dev.type == 'cuda' or encoder.channels_last: encoder.to(memory_format=torch.channels_last)
     if world is not None: world.check_same('the release, the encoder and the settings', [release.fingerprint, encoder.identity()['weights_sha256'], {k: v for k, v in asdict(cfg).items() if k != 'device'}])
     ckpt = None if out is None else Checkpointer(out, release, cfg, moments, lead)
     if ckpt is not None: ckpt.resume(st, resume, world)
