@@ -135,13 +135,10 @@ def table(rows, a, minutes, cfg):
     lines = [head, '|---|---|' + '---|'*(len(a.models) + 2 + bool(a.fid))]
     for eps in a.eps:
         for m in a.moments:
-            cells = []
-            for k in a.models:
-                v = [r['accuracy'] for r in rows if r['eps'] == eps and r['moments'] == m and r['model'] == k]
-                cells.append('—' if not v else f'{np.mean(v):.1f}' + (f' ± {np.std(v):.1f}' if len(v) > 1 else ''))
-            if a.fid:
-                v = [r['fid'] for r in rows if r['eps'] == eps and r['moments'] == m and r['model'] == a.models[0] and r.get('fid') not in (None, '')]
-                cells.append('—' if not v else f'{np.mean(v):.1f}' + (f' ± {np.std(v):.1f}' if len(v) > 1 else ''))
+            cells, n = [], len({r['run'] for r in rows if r['eps'] == eps and r['moments'] == m})
+            fmt = lambda v: '—' if not v else f'{np.mean(v):.1f}' + (f' ± {np.std(v):.1f}' if len(v) > 1 else '') + (f" ({len(v)} run{'s'*(len(v) > 1)})" if len(v) != n else '')
+            for k in a.models: cells.append(fmt([r['accuracy'] for r in rows if r['eps'] == eps and r['moments'] == m and r['model'] == k]))
+            if a.fid: cells.append(fmt(list({r['run']: r['fid'] for r in rows if r['eps'] == eps and r['moments'] == m and r.get('fid') not in (None, '')}.values())))
             paper = PAPER_MLP[a.data].get(float(eps))
             t = {(r['run'], r['release_s'] + r['train_s'] + r['eval_s']) for r in rows if r['eps'] == eps and r['moments'] == m}
             mins = f"{np.mean([x for _, x in t])/60:.1f}" if t else '—'
