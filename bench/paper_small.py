@@ -56,8 +56,7 @@ def main():
     if a.threads: torch.set_num_threads(a.threads)
     if a.n_syn is None: a.n_syn = 60_000 if a.full else 20_000
     from dp_mepf.data import load_data
-    from dp_mepf.features import get_encoder, rff_for
-    from dp_mepf.pipeline import public_digits
+    from dp_mepf.pipeline import ReleaseConfig, release_settings, settings_encoder
     from dp_mepf.privacy import ReleasePlan
     from dp_mepf.release import release
     from dp_mepf.train import preset, TrainConfig, train_generators, sample_all, save_grid
@@ -75,9 +74,8 @@ def main():
     a.test = test
     a.preset_rff = (p['rff'] or {}).get('m', 0)
     if a.rff is None: a.rff = a.preset_rff
-    kw = dict(weights='imagenet', layers=p['layers'], pool=p['pool'], size=p['enc_size'])
-    rff = p['rff'] if a.rff == a.preset_rff else rff_for(get_encoder(p['encoder'], **kw), public_digits(data.shape), a.rff) if a.rff else None
-    enc = get_encoder(p['encoder'], **kw, rff=rff)
+    rcfg = ReleaseConfig(data=a.data, preset=f'{a.data}_paper' if a.full else None, rff=a.rff)     # the encoder dp_mepf_release would build
+    enc = settings_encoder(release_settings(rcfg), rcfg, data.shape)
     real = real_stats(xte, f'{a.data}-test', cache=Path(a.out)/'fid_cache') if a.fid else None      # the real test set: public
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     base = f"paper_small_{a.data}{'_full' if a.full else ''}{f'_steps{a.steps}' if a.steps else ''}{f'_gen{a.generators}' if a.generators != p['generators'] else ''}{f'_rff{a.rff}' if a.rff != a.preset_rff else ''}"

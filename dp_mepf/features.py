@@ -280,7 +280,7 @@ def get_encoder(name:str='vgg19', # 'vgg19', another torchvision VGG/ResNet/Conv
     layers = list(layers) if layers is not None else _default_layers(name, net, relu)
     nonneg = relu if nonneg is None else nonneg
     return FeatureEncoder(_truncate(name, net, layers), layers, name=name, weights=src, pool=pool, size=size, nonneg=nonneg, rff=rff,
-                          channels_last=name == 'efficientnet_lite0')      # its depthwise convolutions: 1.15× a training step on 2 CPU cores
+                          channels_last=name == 'efficientnet_lite0')      # its depthwise convolutions: faster training steps on CPUs (see below)
 
 # %% ../nbs/01_features.ipynb #71240a8c
 def load_encoder(path:str|Path, # a network saved with torch.save(net, path)
