@@ -28,7 +28,7 @@ What is timed (files under `code/` of their checkout):
   over --n images.
 - bare encoder: `encoders_class.Encoders.load_features` (their VGG19's whole forward, hooks and the unused
   classifier head included, exactly what `extract_features_with_hooks` runs) on the same batches, alternating
-  with the release pass, --rounds times; the best round of each counts.
+  with the release pass, --rounds times (5); the best round of each counts, and the median of the rounds' own ratios is printed beside it.
 - training step: the body of the training loop of `dp_mepf.main`: `dp_mepf.zero_grads`,
   `util.GeneratorNoiseMaker.generator_noise`, the generator `generators.ResnetG` (built by
   `model_builder.get_generator`, 32×32, tanh output), `dp_mepf.get_fake_data_embedding` (encoder, φ1/φ2,
@@ -110,7 +110,7 @@ def main():
     ap.add_argument('--part', choices=['release', 'train', 'all'], default='all')
     ap.add_argument('--n', type=int, default=2000, help='images in the release pass')
     ap.add_argument('--batch_size', type=int, default=100, help='release batch size')
-    ap.add_argument('--rounds', type=int, default=2, help='alternating rounds of (bare encoder, release pass)')
+    ap.add_argument('--rounds', type=int, default=5, help='alternating rounds of (bare encoder, release pass)')
     ap.add_argument('--steps', type=int, default=10, help='timed training steps (after 2 warm-up steps)')
     ap.add_argument('--train_batch', type=int, default=64, help='generator batch size of the training step')
     ap.add_argument('--unlabelled', action='store_true', help='one embedding (unconditional generator) instead of per-class')

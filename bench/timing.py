@@ -1,6 +1,6 @@
 """What `bench/release.py` and `bench/reference_speed.py` share, so that their figures are measured alike: the same
 random images, and the same alternating timing of a bare encoder against a release pass."""
-import resource, time
+import resource, statistics, time
 import torch
 
 def random_batches(n, batch_size, size=32, seed=0, device=None):
@@ -19,12 +19,14 @@ def timer(device='cpu'):
     return timed
 
 def bare_vs_release(bare, release_pass, n:int, rounds:int, device='cpu') -> str:
-    "Time `bare()` and `release_pass()` (n images each) alternately, `rounds` times; the figures line: best of each, their ratio, peak memory."
+    """Time `bare()` and `release_pass()` (n images each) alternately, `rounds` times; the figures line: best of each, their ratio,
+    the median of the rounds' own ratios (each round's two passes run back to back, so a machine whose speed drifts moves both), peak memory."""
     cuda, timed = str(device).startswith('cuda'), timer(device)
     if cuda: torch.cuda.reset_peak_memory_stats()
     t_bare, t_rel = [], []
     for _ in range(rounds): t_bare.append(timed(bare)); t_rel.append(timed(release_pass))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
     gpu = f", peak GPU memory {torch.cuda.max_memory_allocated()/2**20:.0f} MiB" if cuda else ''
+    median = statistics.median(b/r for b, r in zip(t_bare, t_rel))
     return (f"bare encoder {n/min(t_bare):.1f} images/s; release {n/min(t_rel):.1f} images/s "
-            f"({min(t_bare)/min(t_rel):.1%} of the bare encoder); peak RSS {rss:.0f} MiB{gpu}")
+            f"({min(t_bare)/min(t_rel):.1%} of the bare encoder; median of the {rounds} rounds' ratios {median:.1%}); peak RSS {rss:.0f} MiB{gpu}")

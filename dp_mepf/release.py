@@ -43,14 +43,10 @@ def _kernels():
             for k in range(len(fs)):
                 r = fs[k][i]
                 for j0 in range(0, r.shape[0], _CHUNK):
-                    j1 = min(r.shape[0], j0 + _CHUNK); jm = j0 + (j1 - j0)//4*4
-                    a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = np.float32(0.)   # four independent chains: one would wait on every addition
-                    for j in range(j0, jm, 4):
-                        v0, v1, v2, v3 = r[j]*r[j], r[j+1]*r[j+1], r[j+2]*r[j+2], r[j+3]*r[j+3]
-                        a0 += v0; a1 += v1; a2 += v2; a3 += v3; b0 += v0*v0; b1 += v1*v1; b2 += v2*v2; b3 += v3*v3
-                    for j in range(jm, j1):
-                        v0 = r[j]*r[j]; a0 += v0; b0 += v0*v0
-                    t1 += (a0 + a1) + (a2 + a3); t2 += (b0 + b1) + (b2 + b3)
+                    a = b = np.float32(0.)
+                    for j in range(j0, min(r.shape[0], j0 + _CHUNK)):   # 'reassoc' lets LLVM split the chunk over vector lanes, in any order
+                        v = r[j]*r[j]; a += v; b += v*v
+                    t1 += a; t2 += b
             n1[i] += t1; n2[i] += t2
     @nb.njit(parallel=True, cache=True)
     def sums(fs, offs, layer, col, c1, c2, starts, acc1, acc2, moments):   # acc[c, j] += Σ_{class c} round(f·c1) (and round((f·c2)²))
@@ -191,8 +187,9 @@ def feature_sums(data:ImageData, # the images (private when called by `release`)
 
         fixed_point_sums(feats, [0, *sizes.cumsum(0).tolist()], moments, acc)
         counts += sizes; bar.update(len(x))
+        del feats, x                                                   # nothing of this batch is held while the next one is embedded
     bar.close()
-    return {k: s.cpu().double()*2.**-FRAC_BITS for k, s in zip(['phi1', 'phi2'], acc)}, counts.double()
+    return {k: s.cpu().double().mul_(2.**-FRAC_BITS) for k, s in zip(['phi1', 'phi2'], acc)}, counts.double()
 
 # %% ../nbs/03_release.ipynb #198719b0
 def _generator(seed):
