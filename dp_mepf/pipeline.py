@@ -88,7 +88,7 @@ class ReleaseConfig:
     relu:bool=False               # VGG: features after the ReLU (non-negative: φ1's sensitivity is √2)
     pool:int|None=None            # average-pool each layer's map to at most pool×pool (default: the preset's, with its encoder)
     enc_size:int|None=None        # resize images to this size inside the encoder (default: the preset's, with its encoder)
-    rff:int|None=None             # random Fourier features of the encoder's features, appended as one more layer (default: the preset's, with its encoder; 0: none; set on scikit-learn's digits, so never with --data digits)
+    rff:int|None=None             # random Fourier features of the encoder's features, appended as one more layer (default: the preset's, with its encoder; 0: none; another number is set on scikit-learn's digits, so not with --data digits)
     eps:float|None=None           # target ε > 0 (required: the one setting no preset makes for you)
     delta:float|None=None         # target δ, below 1/n (default: the preset's, else 1e-6)
     labelled:bool=False           # per-class embeddings and noisy class counts (default: the preset's, else whether the data have classes)
@@ -122,8 +122,9 @@ def release_settings(cfg:ReleaseConfig) -> dict:
     if cfg.rff is not None and (isinstance(cfg.rff, bool) or not isinstance(cfg.rff, int) or cfg.rff < 0): raise DPMEPFError(f"--rff must be a number of features ≥ 0, got {cfg.rff!r}")
     m = cfg.rff if cfg.rff is not None else (s['rff'] or {}).get('m')
     fits = s['rff'] is not None and all(s[k] == p[k] for k in ('size', 'encoder', 'enc_size', 'pool', 'layers')) and s['rff']['m'] == m
+    source = p.get('rff_source') if fits else 'digits'                   # where σ and α were (or will be) set: never on the private images
     if not m: s['rff'] = None
-    elif cfg.data == 'digits': raise DPMEPFError("random Fourier features are set on scikit-learn's digits, which are the private images here: release digits with --rff 0")
+    elif source == cfg.data: raise DPMEPFError(f"these random Fourier features are set on {source} images, which are the private images here: release {cfg.data} with --rff 0")
     elif not fits: s['rff'] = dict(m=m)                                 # set on public digits for this encoder (`settings_encoder`)
     return dict(s, preset=name)
 
@@ -236,7 +237,7 @@ class RunConfig:
     encoder:str|None=None         # public encoder: a name or a saved network file (default: the preset's)
     weights:str='imagenet'        # encoder weights: imagenet, a file, or random (tests only)
     layers:list|None=None         # comma-separated layer names to take features from (default: the preset's with its encoder, else the encoder's standard list)
-    rff:int|None=None             # random Fourier features of the encoder's features, appended as one more layer (default: the preset's, with its encoder; 0: none; set on scikit-learn's digits, so never with --data digits)
+    rff:int|None=None             # random Fourier features of the encoder's features, appended as one more layer (default: the preset's, with its encoder; 0: none; another number is set on scikit-learn's digits, so not with --data digits)
     steps:int|None=None           # generator steps (default, as for every field down to sample_every: the preset's)
     batch_size:int|None=None      # generated images per step
     lr:float|None=None            # the generator's learning rate

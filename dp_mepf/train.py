@@ -58,15 +58,16 @@ class TrainConfig:
         if not (self.compile in (None, True, False) or isinstance(self.compile, str)): raise DPMEPFError(f"compile must be True, False, None or a backend name, got {self.compile!r}")
 
 # %% ../nbs/05_train.ipynb #3a1720d7
-_SMALL = dict(generators=1, size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, rff=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
-_VGG = dict(generators=1, size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, rff=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
+_SMALL = dict(generators=1, size=28, encoder='efficientnet_lite0', enc_size=32, pool=None, layers=None, rff=None, rff_source=None, generator='convcond', labelled=True, moments=1, delta=1e-5, val_noise_scale=10., samples=20_000)
+_VGG = dict(generators=1, size=None, encoder='vgg19', enc_size=None, pool=None, layers=None, rff=None, rff_source=None, generator='resnet', moments=1, eps=10., delta=1e-6, val_noise_scale=10., samples=50_000)
 _LONG = dict(ckpt_every=5000, sample_every=5000, keep_ckpts=True)
 _CPU28 = dict(layers=[f'_blocks.{i}' for i in range(8)], moments=2, generators=2,          # one recipe for both 28×28 grey data sets (explanations/samples)
-              rff=dict(m=2000, width=0.4508, weight=679.5, seed=123),                      # rff_for(encoder, 500 of scikit-learn's digits): checked below
+              rff=dict(m=2000, width=0.4508, weight=679.5, seed=123), rff_source='digits',  # rff_for(encoder, 500 of scikit-learn's digits): checked below
               train=dict(steps=4000, batch_size=100, lr=3e-3, lr_schedule='cosine', moving_avg_lr=3e-3, ckpt_every=500, sample_every=500, keep_ckpts=True))
 
 PRESETS = {
-    'quickstart': dict(_SMALL, data='digits', pool=2, eps=10., samples=10_000, layers=_CPU28['layers'], moments=2,
+    'quickstart': dict(_SMALL, data='digits', pool=2, eps=10., samples=10_000, layers=_CPU28['layers'], moments=2, generators=2,
+                       rff=dict(m=2000, width=0.2948, weight=225.8, seed=123), rff_source='mnist',   # rff_for(encoder, 500 MNIST test images): checked below
                        train=dict(steps=600, batch_size=100, lr=3e-3, lr_schedule='cosine', moving_avg_lr=3e-3, ckpt_every=100, sample_every=100, keep_ckpts=True)),
     'mnist': dict(_SMALL, **_CPU28, data='mnist', eps=1.),
     'fmnist': dict(_SMALL, **_CPU28, data='fmnist', eps=1.),
