@@ -16,10 +16,11 @@ accuracies, the chosen checkpoints and the seconds of each step; a markdown tabl
 
     python bench/quickstart.py --seeds 0 1 2 --threads 1
 """
-import argparse, csv, os, platform, shutil, tempfile
+import argparse, csv, platform, shutil, tempfile
 from pathlib import Path
 import numpy as np
 import torch
+from paper_small import cpu_name                                          # the same processor name as the other benches
 
 RECIPES = {'preset': {}, 'gen1': dict(generators=1), 'rff0': dict(rff=0), 'gen1_rff0': dict(generators=1, rff=0)}
 COLS = ['recipe', 'seed', 'logreg', 'mlp', 'cnn', 'checkpoints', 'release_s', 'train_s', 'eval_s', 'total_s']
@@ -43,7 +44,7 @@ def table(rows:list, cmds:list) -> str:
     for rec in RECIPES:
         rs = [r for r in rows if r['recipe'] == rec]
         if rs: lines.append(f"| `{rec}` | " + ' | '.join(ms([float(r[m]) for r in rs]) for m in ('logreg', 'mlp', 'cnn', 'train_s', 'total_s')) + f" | {', '.join(str(r['seed']) for r in rs)} |")
-    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor()) if os.path.exists('/proc/cpuinfo') else platform.processor()
+    cpu = cpu_name()
     return ("**The quickstart's recipes** (scikit-learn's digits, ε = 10, δ = 1e-5; accuracy (%) on the 500 held-out real digits "
             "of classifiers trained on 10,000 synthetic digits; mean ± sd over seeds, each seed one release noise and training seed shared by all recipes).\n\n"
             + '\n'.join(lines) + '\n\n' + ''.join(f'`{c}`\n' for c in cmds) + f"\non {cpu} ({platform.machine()}), {torch.get_num_threads()} thread{'s' if torch.get_num_threads() > 1 else ''} per run, torch {torch.__version__}.\n")
